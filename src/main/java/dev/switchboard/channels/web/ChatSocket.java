@@ -1,0 +1,120 @@
+package dev.switchboard.channels.web;
+
+import dev.switchboard.events.AppendResult;
+import dev.switchboard.events.EventStore;
+import dev.switchboard.outbox.Outbox;
+import dev.switchboard.sessions.SessionAddress;
+import dev.switchboard.sessions.SessionStore;
+import dev.switchboard.tenants.TenantId;
+import io.quarkus.websockets.next.OnClose;
+import io.quarkus.websockets.next.OnOpen;
+import io.quarkus.websockets.next.OnTextMessage;
+import io.quarkus.websockets.next.WebSocket;
+import io.quarkus.websockets.next.WebSocketConnection;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/**
+ * Web chat: {@code /ws/v1/chat/{sessionKey}}. A message is acknowledged with {@code accepted} only
+ * after its event is committed; replies arrive as {@code message} frames with their effect seq.
+ */
+@WebSocket(path = "/ws/v1/chat/{sessionKey}")
+public class ChatSocket {
+    private static final Logger LOG = Logger.getLogger(ChatSocket.class);
+
+    private final ConnectionRegistry registry;
+    private final FrameReader reader;
+    private final ServerFrames frames;
+    private final EventStore events;
+    private final Outbox outbox;
+    private final SessionStore sessions;
+
+    ChatSocket(ConnectionRegistry registry, FrameReader reader, ServerFrames frames, EventStore events, Outbox outbox,
+            SessionStore sessions) {
+        this.registry = registry;
+        this.reader = reader;
+        this.frames = frames;
+        this.events = events;
+        this.outbox = outbox;
+        this.sessions = sessions;
+    }
+
+    @OnOpen
+    public void open(WebSocketConnection socket) {
+        TenantId tenant = new TenantId(UUID.fromString(socket.userData().get(ApiKeyUpgradeCheck.TENANT)));
+        SessionAddress address = SessionAddress.web(tenant, socket.pathParam("sessionKey"));
+        ChatConnection connection = new ChatConnection(socket, address, frames, outbox, sessions);
+        Long afterSeq = afterSeqQuery(socket.handshakeRequest().query());
+        synchronized (connection) {
+            registry.add(connection);
+            if (afterSeq != null) {
+                connection.resume(afterSeq);
+            } else {
+                connection.startLive();
+            }
+        }
+    }
+
+    @OnTextMessage
+    public void message(String raw, WebSocketConnection socket) {
+        ChatConnection connection = registry.byId(socket.id());
+        if (connection == null) {
+            return;
+        }
+        ClientFrame frame;
+        try {
+            frame = reader.read(raw);
+        } catch (FrameRejected rejected) {
+            connection.sendFrame(frames.error(rejected.code(), rejected.getMessage(), rejected.clientId()));
+            return;
+        }
+        try {
+            handle(connection, frame);
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "chat frame on %s failed", connection.address().key());
+            String clientId = frame instanceof ClientFrame.Message m ? m.id() : null;
+            connection.sendFrame(frames.error("internal_error",
+                    "the frame could not be processed; it was not stored and may be retried", clientId));
+        }
+    }
+
+    private void handle(ChatConnection connection, ClientFrame frame) {
+        if (frame instanceof ClientFrame.Message m) {
+            connection.acknowledge(() -> {
+                AppendResult result = events.appendUserMessage(connection.address(), m.id(), m.text(), null);
+                return frames.accepted(m.id(), result.seq());
+            });
+        } else if (frame instanceof ClientFrame.Resume r) {
+            connection.resume(r.afterSeq());
+        } else if (frame instanceof ClientFrame.Ack a) {
+            if (!connection.ack(a.seq())) {
+                connection.sendFrame(frames.error("invalid_seq", "no effect with seq " + a.seq() + " exists", null));
+            }
+        } else {
+            connection.sendFrame(frames.pong());
+        }
+    }
+
+    @OnClose
+    public void close(WebSocketConnection socket) {
+        registry.remove(socket.id());
+    }
+
+    /** The optional {@code ?afterSeq=N} of the upgrade request; behaves like a resume frame. */
+    static Long afterSeqQuery(String query) {
+        if (query == null || query.isEmpty()) {
+            return null;
+        }
+        for (String pair : query.split("&")) {
+            if (pair.startsWith("afterSeq=")) {
+                try {
+                    long value = Long.parseLong(pair.substring("afterSeq=".length()));
+                    return value >= 0 ? value : null;
+                } catch (NumberFormatException e) {
+                    return null;
+                }
+            }
+        }
+        return null;
+    }
+}

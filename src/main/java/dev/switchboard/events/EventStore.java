@@ -1,0 +1,195 @@
+package dev.switchboard.events;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.sessions.SessionAddress;
+import dev.switchboard.sessions.SessionStore;
+import dev.switchboard.tenants.TenantId;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.transaction.Transactional;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * The append-only event log. Inbound messages get a gapless per-session seq assigned in the same
+ * transaction as their insert; a repeated client message id returns the original event.
+ */
+@ApplicationScoped
+public class EventStore {
+    private final DataSource dataSource;
+    private final SessionStore sessions;
+    private final ObjectMapper mapper;
+    private final Event<EventAppended> appended;
+    private final Counter appendedCounter;
+    private final Counter duplicateCounter;
+
+    EventStore(DataSource dataSource, SessionStore sessions, ObjectMapper mapper, Event<EventAppended> appended,
+            MeterRegistry registry) {
+        this.dataSource = dataSource;
+        this.sessions = sessions;
+        this.mapper = mapper;
+        this.appended = appended;
+        this.appendedCounter = Counter.builder("switchboard.events.appended")
+                .description("Inbound events committed to the log").register(registry);
+        this.duplicateCounter = Counter.builder("switchboard.events.duplicates")
+                .description("Inbound messages recognised as retries by their client id").register(registry);
+    }
+
+    /** Thrown inside the append transaction to roll back the seq reservation of a duplicate. */
+    private static final class DuplicateClientId extends RuntimeException {
+        DuplicateClientId() {
+            super(null, null, false, false);
+        }
+    }
+
+    /**
+     * Appends a user message and commits. Returns only after the commit, so the caller may
+     * acknowledge it durably. Sessions are created on their first message.
+     */
+    public AppendResult appendUserMessage(SessionAddress address, String clientMsgId, String text,
+            String correlationId) {
+        ObjectNode payload = mapper.createObjectNode().put("text", text);
+        try {
+            return QuarkusTransaction.requiringNew().call(() -> insertInbound(address, clientMsgId, payload,
+                    correlationId));
+        } catch (DuplicateClientId duplicate) {
+            duplicateCounter.increment();
+            StoredEvent original = findByClientId(address.tenant(), clientMsgId, address)
+                    .orElseThrow(() -> new IllegalStateException("duplicate client id vanished: " + clientMsgId));
+            return new AppendResult(original.sessionId(), original.seq(), true);
+        }
+    }
+
+    private AppendResult insertInbound(SessionAddress address, String clientMsgId, ObjectNode payload,
+            String correlationId) {
+        SessionStore.Slot slot = sessions.reserveInboundSeq(address);
+        String sql = """
+                INSERT INTO events (tenant_id, session_id, seq, type, payload, client_msg_id, correlation_id)
+                VALUES (?, ?, ?, ?, ?::jsonb, ?, ?)
+                ON CONFLICT (session_id, client_msg_id) DO NOTHING""";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setObject(1, address.tenant().value());
+            ps.setLong(2, slot.sessionId());
+            ps.setLong(3, slot.seq());
+            ps.setString(4, EventTypes.USER_MESSAGE);
+            ps.setString(5, json(payload));
+            ps.setString(6, clientMsgId);
+            ps.setString(7, correlationId);
+            if (ps.executeUpdate() == 0) {
+                throw new DuplicateClientId();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not append to session " + slot.sessionId(), e);
+        }
+        appendedCounter.increment();
+        appended.fire(new EventAppended(slot.sessionId(), slot.seq()));
+        return new AppendResult(slot.sessionId(), slot.seq(), false);
+    }
+
+    /** Writes events derived from processing, at seqs the caller reserved, in the caller's transaction. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void appendDerived(TenantId tenant, long sessionId, long firstSeq, List<NewEvent> events,
+            String correlationId) {
+        if (events.isEmpty()) {
+            return;
+        }
+        String sql = """
+                INSERT INTO events (tenant_id, session_id, seq, type, payload, correlation_id)
+                VALUES (?, ?, ?, ?, ?::jsonb, ?)""";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            long seq = firstSeq;
+            for (NewEvent event : events) {
+                ps.setObject(1, tenant.value());
+                ps.setLong(2, sessionId);
+                ps.setLong(3, seq++);
+                ps.setString(4, event.type());
+                ps.setString(5, json(event.payload()));
+                ps.setString(6, correlationId);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not write derived events of session " + sessionId, e);
+        }
+    }
+
+    /** Inbound events after {@code afterSeq}, oldest first: the processing queue of a session. */
+    @Transactional
+    public List<StoredEvent> inboundAfter(long sessionId, long afterSeq, int limit) {
+        return query("""
+                SELECT session_id, seq, type, payload::text, client_msg_id, correlation_id, created_at
+                  FROM events WHERE session_id = ? AND seq > ? AND type = 'user_message'
+                 ORDER BY seq LIMIT ?""", sessionId, afterSeq, limit);
+    }
+
+    /** A page of a session's log, oldest first. */
+    @Transactional
+    public List<StoredEvent> page(long sessionId, long afterSeq, int limit) {
+        return query("""
+                SELECT session_id, seq, type, payload::text, client_msg_id, correlation_id, created_at
+                  FROM events WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?""", sessionId, afterSeq, limit);
+    }
+
+    private Optional<StoredEvent> findByClientId(TenantId tenant, String clientMsgId, SessionAddress address) {
+        return QuarkusTransaction.requiringNew().call(() -> sessions.find(address)
+                .flatMap(session -> {
+                    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                            SELECT session_id, seq, type, payload::text, client_msg_id, correlation_id, created_at
+                              FROM events WHERE session_id = ? AND client_msg_id = ? AND tenant_id = ?""")) {
+                        ps.setLong(1, session.id());
+                        ps.setString(2, clientMsgId);
+                        ps.setObject(3, tenant.value());
+                        try (ResultSet rs = ps.executeQuery()) {
+                            return rs.next() ? Optional.of(read(rs)) : Optional.<StoredEvent>empty();
+                        }
+                    } catch (SQLException e) {
+                        throw new IllegalStateException("could not look up client id " + clientMsgId, e);
+                    }
+                }));
+    }
+
+    private List<StoredEvent> query(String sql, long sessionId, long afterSeq, int limit) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, sessionId);
+            ps.setLong(2, afterSeq);
+            ps.setInt(3, limit);
+            List<StoredEvent> events = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    events.add(read(rs));
+                }
+            }
+            return events;
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not read events of session " + sessionId, e);
+        }
+    }
+
+    private StoredEvent read(ResultSet rs) throws SQLException {
+        try {
+            return new StoredEvent(rs.getLong(1), rs.getLong(2), rs.getString(3), mapper.readTree(rs.getString(4)),
+                    rs.getString(5), rs.getString(6), rs.getTimestamp(7).toInstant());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored event payload is not JSON", e);
+        }
+    }
+
+    private String json(Object payload) {
+        try {
+            return mapper.writeValueAsString(payload);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("event payload is not serialisable", e);
+        }
+    }
+}

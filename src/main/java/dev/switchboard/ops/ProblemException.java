@@ -1,0 +1,42 @@
+package dev.switchboard.ops;
+
+/**
+ * Thrown by any module to answer an HTTP request with an RFC 9457 problem.
+ * {@code slug} names the problem type, e.g. {@code invalid-request}.
+ */
+public class ProblemException extends RuntimeException {
+    private final int status;
+    private final String slug;
+    private final String title;
+
+    public ProblemException(int status, String slug, String title, String detail) {
+        super(detail);
+        this.status = status;
+        this.slug = slug;
+        this.title = title;
+    }
+
+    public static ProblemException badRequest(String detail) {
+        return new ProblemException(400, "invalid-request", "Invalid request", detail);
+    }
+
+    public static ProblemException notFound(String detail) {
+        return new ProblemException(404, "not-found", "Not found", detail);
+    }
+
+    public static ProblemException unauthorized(String detail) {
+        return new ProblemException(401, "unauthorized", "Unauthorized", detail);
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String slug() {
+        return slug;
+    }
+
+    public String title() {
+        return title;
+    }
+}

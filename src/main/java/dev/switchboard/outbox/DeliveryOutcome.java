@@ -1,0 +1,9 @@
+package dev.switchboard.outbox;
+
+/** What a channel did with an effect. A failed delivery is an exception instead, and is retried. */
+public enum DeliveryOutcome {
+    /** handed to at least one recipient */
+    DELIVERED,
+    /** nobody to hand it to now; it waits in the table until the client resumes */
+    NO_RECIPIENT
+}

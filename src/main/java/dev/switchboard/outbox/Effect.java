@@ -1,0 +1,24 @@
+package dev.switchboard.outbox;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.sessions.SessionAddress;
+import java.time.Instant;
+
+/** One effect of the outbox: something the agent decided to do, delivered at least once. */
+public record Effect(
+        long id,
+        SessionAddress address,
+        long sessionId,
+        long seq,
+        long replyTo,
+        String type,
+        JsonNode payload,
+        String status,
+        int attempts,
+        String lastError,
+        Instant createdAt,
+        Instant sentAt) {
+
+    public static final String MESSAGE = "message";
+    public static final String STATE = "state";
+}

@@ -1,0 +1,109 @@
+package dev.switchboard.outbox;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
+
+/**
+ * Delivers effects. Woken right after the transaction that recorded them commits (no polling on
+ * the hot path); a slow sweep claims whatever is still due (a crash between commit and delivery,
+ * retries after a failure) with {@code FOR UPDATE SKIP LOCKED}.
+ */
+@ApplicationScoped
+public class EffectRunner {
+    private static final Logger LOG = Logger.getLogger(EffectRunner.class);
+
+    private final EffectStore store;
+    private final SentMarker sentMarker;
+    private final Outbox outbox;
+    private final OutboxConfig config;
+    private final Backoff backoff;
+    private final MeterRegistry metrics;
+    /** Sessions with an effect in retry: their newer effects wait for the sweep, to keep order. */
+    private final Set<Long> retrying = ConcurrentHashMap.newKeySet();
+
+    EffectRunner(EffectStore store, SentMarker sentMarker, Outbox outbox, OutboxConfig config, MeterRegistry metrics) {
+        this.store = store;
+        this.sentMarker = sentMarker;
+        this.outbox = outbox;
+        this.config = config;
+        this.backoff = new Backoff(config.initialBackoff(), config.maxBackoff());
+        this.metrics = metrics;
+    }
+
+    void onCommitted(@Observes(during = TransactionPhase.AFTER_SUCCESS) EffectsCommitted committed) {
+        if (retrying.contains(committed.sessionId())) {
+            return;
+        }
+        deliverInOrder(committed.effects());
+    }
+
+    @Scheduled(every = "${switchboard.outbox.sweep-interval:5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void sweep() {
+        List<Effect> claimed = store.claimDue(config.sweepBatch(), config.claimLease());
+        List<Effect> sessionRun = new ArrayList<>();
+        for (Effect effect : claimed) {
+            if (!sessionRun.isEmpty() && sessionRun.get(0).sessionId() != effect.sessionId()) {
+                finishSweepRun(sessionRun);
+                sessionRun = new ArrayList<>();
+            }
+            sessionRun.add(effect);
+        }
+        if (!sessionRun.isEmpty()) {
+            finishSweepRun(sessionRun);
+        }
+    }
+
+    private void finishSweepRun(List<Effect> run) {
+        if (deliverInOrder(run)) {
+            retrying.remove(run.get(0).sessionId());
+        }
+    }
+
+    /** Delivers one session's effects in seq order, stopping at the first failure. True if none failed. */
+    private boolean deliverInOrder(List<Effect> effects) {
+        for (Effect effect : effects) {
+            ChannelDelivery delivery = outbox.channel(effect.address().channel());
+            if (delivery == null) {
+                fail(effect, "no delivery for channel " + effect.address().channel());
+                return false;
+            }
+            try {
+                DeliveryOutcome outcome = delivery.deliver(effect);
+                if (outcome == DeliveryOutcome.DELIVERED) {
+                    sentMarker.markSent(effect.id());
+                }
+                metrics.counter("switchboard.outbox.deliveries", "channel", effect.address().channel(),
+                        "outcome", outcome.name().toLowerCase()).increment();
+            } catch (Exception e) {
+                fail(effect, e.getMessage() == null ? e.getClass().getName() : e.getMessage());
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void fail(Effect effect, String error) {
+        retrying.add(effect.sessionId());
+        int attempts = effect.attempts() + 1;
+        String channel = effect.address().channel();
+        metrics.counter("switchboard.outbox.deliveries", "channel", channel, "outcome", "failed").increment();
+        if (attempts >= config.maxAttempts()) {
+            LOG.warnf("effect %d (session %d seq %d) dead-lettered after %d attempts: %s", effect.id(),
+                    effect.sessionId(), effect.seq(), attempts, error);
+            metrics.counter("switchboard.outbox.dead.letters", "channel", channel).increment();
+            store.markFailed(effect.id(), attempts, null, error);
+        } else {
+            metrics.counter("switchboard.outbox.retries", "channel", channel).increment();
+            store.markFailed(effect.id(), attempts, Instant.now().plus(backoff.after(attempts)), error);
+        }
+    }
+}

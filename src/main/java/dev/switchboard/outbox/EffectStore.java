@@ -1,0 +1,181 @@
+package dev.switchboard.outbox;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.sessions.SessionAddress;
+import dev.switchboard.tenants.TenantId;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/** The {@code effects} table. */
+@ApplicationScoped
+class EffectStore {
+    private static final String COLUMNS = """
+            id, tenant_id, channel, session_key, session_id, seq, reply_to, type, payload::text, status, attempts,
+            last_error, created_at, sent_at""";
+
+    private final DataSource dataSource;
+    private final ObjectMapper mapper;
+
+    EffectStore(DataSource dataSource, ObjectMapper mapper) {
+        this.dataSource = dataSource;
+        this.mapper = mapper;
+    }
+
+    /**
+     * Inserts effects at the seqs the caller reserved. {@code due} false means the effect waits for
+     * its client (no background retry). The dedupe key makes a second insert for the same reply fail.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    List<Effect> insert(SessionAddress address, long sessionId, long firstSeq, long replyTo, List<NewEffect> effects,
+            boolean due) {
+        String sql = "INSERT INTO effects (tenant_id, channel, session_key, session_id, seq, reply_to, type, payload, "
+                + "dedupe_key, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, "
+                + (due ? "now()" : "NULL") + ") RETURNING " + COLUMNS;
+        List<Effect> stored = new ArrayList<>(effects.size());
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            long seq = firstSeq;
+            int index = 0;
+            for (NewEffect effect : effects) {
+                ps.setObject(1, address.tenant().value());
+                ps.setString(2, address.channel());
+                ps.setString(3, address.key());
+                ps.setLong(4, sessionId);
+                ps.setLong(5, seq++);
+                ps.setLong(6, replyTo);
+                ps.setString(7, effect.type());
+                ps.setString(8, mapper.writeValueAsString(effect.payload()));
+                ps.setString(9, sessionId + ":" + replyTo + ":" + index++);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    stored.add(read(rs));
+                }
+            }
+            return stored;
+        } catch (SQLException | JsonProcessingException e) {
+            throw new IllegalStateException("could not record effects of session " + sessionId, e);
+        }
+    }
+
+    @Transactional
+    List<Effect> page(long sessionId, long afterSeq, long upToSeq, int limit) {
+        String sql = "SELECT " + COLUMNS + " FROM effects WHERE session_id = ? AND seq > ? AND seq <= ? "
+                + "ORDER BY seq LIMIT ?";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, sessionId);
+            ps.setLong(2, afterSeq);
+            ps.setLong(3, upToSeq);
+            ps.setInt(4, limit);
+            return readAll(ps);
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not read effects of session " + sessionId, e);
+        }
+    }
+
+    /**
+     * Claims due effects for delivery by this node: locks them with SKIP LOCKED so concurrent
+     * sweepers on other nodes take others, and pushes their next attempt past a lease so that they
+     * are not claimed again while this node works on them. An effect is held back while an earlier
+     * effect of its session is still being retried, to keep per-session order.
+     */
+    @Transactional
+    List<Effect> claimDue(int limit, Duration lease) {
+        String sql = "UPDATE effects SET next_attempt_at = now() + ? * interval '1 millisecond' WHERE id IN ("
+                + " SELECT e.id FROM effects e"
+                + "  WHERE e.status IN ('pending', 'failed') AND e.next_attempt_at <= now()"
+                + "    AND NOT EXISTS (SELECT 1 FROM effects p WHERE p.session_id = e.session_id AND p.seq < e.seq"
+                + "                     AND p.status IN ('pending', 'failed') AND p.next_attempt_at IS NOT NULL)"
+                + "  ORDER BY e.next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED)"
+                + " RETURNING " + COLUMNS;
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, lease.toMillis());
+            ps.setInt(2, limit);
+            List<Effect> claimed = readAll(ps);
+            claimed.sort(Comparator.comparingLong(Effect::sessionId).thenComparingLong(Effect::seq));
+            return claimed;
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not claim due effects", e);
+        }
+    }
+
+    @Transactional
+    void markSent(Collection<Long> ids) {
+        String sql = "UPDATE effects SET status = 'sent', sent_at = now(), attempts = attempts + 1, "
+                + "next_attempt_at = NULL, last_error = NULL WHERE id = ANY (?) AND status <> 'sent'";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            Array array = c.createArrayOf("bigint", ids.toArray());
+            ps.setArray(1, array);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not mark effects sent", e);
+        }
+    }
+
+    /** Records a failed attempt: either the time of the next one, or the dead letter. */
+    @Transactional
+    void markFailed(long id, int attempts, Instant nextAttempt, String error) {
+        String sql = "UPDATE effects SET attempts = ?, last_error = ?, status = ?, next_attempt_at = ? "
+                + "WHERE id = ? AND status <> 'sent'";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setInt(1, attempts);
+            ps.setString(2, error == null ? null : error.substring(0, Math.min(error.length(), 2000)));
+            ps.setString(3, nextAttempt == null ? "dead" : "failed");
+            ps.setTimestamp(4, nextAttempt == null ? null : Timestamp.from(nextAttempt));
+            ps.setLong(5, id);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not record failed delivery of effect " + id, e);
+        }
+    }
+
+    /** Count and age in seconds of the oldest effect not yet sent (pending or failed). */
+    @Transactional
+    long[] pendingCountAndOldestAge() {
+        String sql = "SELECT count(*), COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0) "
+                + "FROM effects WHERE status IN ('pending', 'failed')";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql);
+                ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return new long[] {rs.getLong(1), (long) rs.getDouble(2)};
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not measure the outbox", e);
+        }
+    }
+
+    private List<Effect> readAll(PreparedStatement ps) throws SQLException {
+        List<Effect> effects = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                effects.add(read(rs));
+            }
+        }
+        return effects;
+    }
+
+    private Effect read(ResultSet rs) throws SQLException {
+        try {
+            SessionAddress address = new SessionAddress(new TenantId((UUID) rs.getObject(2)), rs.getString(3),
+                    rs.getString(4));
+            Timestamp sent = rs.getTimestamp(14);
+            return new Effect(rs.getLong(1), address, rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getString(8),
+                    mapper.readTree(rs.getString(9)), rs.getString(10), rs.getInt(11), rs.getString(12),
+                    rs.getTimestamp(13).toInstant(), sent == null ? null : sent.toInstant());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored effect payload is not JSON", e);
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package dev.switchboard.outbox;
+
+import dev.switchboard.sessions.SessionAddress;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.enterprise.inject.Instance;
+import jakarta.transaction.Transactional;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The outbox's public API: record effects in the caller's transaction, read them back, confirm delivery. */
+@ApplicationScoped
+public class Outbox {
+    private final EffectStore store;
+    private final SentMarker sentMarker;
+    private final Event<EffectsCommitted> committed;
+    private final Map<String, ChannelDelivery> channels = new HashMap<>();
+
+    Outbox(EffectStore store, SentMarker sentMarker, Event<EffectsCommitted> committed,
+            Instance<ChannelDelivery> deliveries) {
+        this.store = store;
+        this.sentMarker = sentMarker;
+        this.committed = committed;
+        deliveries.forEach(d -> channels.put(d.channel(), d));
+    }
+
+    /**
+     * Records effects at the seqs the caller reserved, in the caller's transaction; they are
+     * delivered once it commits.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public List<Effect> record(SessionAddress address, long sessionId, long firstSeq, long replyTo,
+            List<NewEffect> effects) {
+        if (effects.isEmpty()) {
+            return List.of();
+        }
+        ChannelDelivery delivery = channels.get(address.channel());
+        boolean due = delivery == null || !delivery.clientResumes();
+        List<Effect> stored = store.insert(address, sessionId, firstSeq, replyTo, effects, due);
+        committed.fire(new EffectsCommitted(sessionId, stored));
+        return stored;
+    }
+
+    /** Effects of a session with afterSeq &lt; seq &lt;= upToSeq, in seq order. */
+    public List<Effect> page(long sessionId, long afterSeq, long upToSeq, int limit) {
+        return store.page(sessionId, afterSeq, upToSeq, limit);
+    }
+
+    /** A channel handed this effect to its recipient outside the runner (e.g. a resume replay). */
+    public void delivered(Effect effect) {
+        if (!"sent".equals(effect.status())) {
+            sentMarker.markSent(effect.id());
+        }
+    }
+
+    ChannelDelivery channel(String name) {
+        return channels.get(name);
+    }
+}

@@ -1,0 +1,36 @@
+package dev.switchboard.outbox;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+@ConfigMapping(prefix = "switchboard.outbox")
+public interface OutboxConfig {
+    /** Attempts before an effect is dead-lettered. */
+    @WithDefault("8")
+    int maxAttempts();
+
+    /** Backoff after the first failed attempt; doubles each attempt, with full jitter. */
+    @WithDefault("1s")
+    Duration initialBackoff();
+
+    /** Upper bound of the backoff. */
+    @WithDefault("5m")
+    Duration maxBackoff();
+
+    /** How long a claimed effect is reserved for the node that claimed it. */
+    @WithDefault("30s")
+    Duration claimLease();
+
+    /** Effects claimed per sweep. */
+    @WithDefault("200")
+    int sweepBatch();
+
+    /** How often due effects (retries, crash leftovers) are claimed (also read by its @Scheduled). */
+    @WithDefault("5s")
+    Duration sweepInterval();
+
+    /** How often the backlog gauges are refreshed (also read by its @Scheduled). */
+    @WithDefault("15s")
+    Duration gaugeInterval();
+}

@@ -1,0 +1,20 @@
+package dev.switchboard.processing;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+@ConfigMapping(prefix = "switchboard.processing")
+public interface ProcessingConfig {
+    /** Worker threads that process sessions (each session on one worker at a time). */
+    @WithDefault("8")
+    int workers();
+
+    /** Inbound events read per query while a session catches up. */
+    @WithDefault("32")
+    int batchSize();
+
+    /** How often the recovery sweep looks for sessions that are behind (also read by its @Scheduled). */
+    @WithDefault("5s")
+    Duration sweepInterval();
+}

@@ -1,0 +1,162 @@
+package dev.switchboard.processing;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.agent.Agent;
+import dev.switchboard.agent.AgentInput;
+import dev.switchboard.agent.AgentReply;
+import dev.switchboard.events.EventStore;
+import dev.switchboard.events.EventTypes;
+import dev.switchboard.events.NewEvent;
+import dev.switchboard.events.StoredEvent;
+import dev.switchboard.outbox.Effect;
+import dev.switchboard.outbox.NewEffect;
+import dev.switchboard.outbox.Outbox;
+import dev.switchboard.sessions.CorruptSessionException;
+import dev.switchboard.sessions.SessionState;
+import dev.switchboard.sessions.SessionStore;
+import dev.switchboard.sessions.StaleSessionException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * Turns one inbound event into the session's new state, its effects and derived events, written in
+ * ONE transaction together with the processing cursor. A crash before that commit re-runs the
+ * event; after it, the cursor says it is done. The optimistic version check makes a concurrent or
+ * repeated run of the same event fail instead of writing twice.
+ */
+@ApplicationScoped
+public class SessionProcessor {
+    private static final Logger LOG = Logger.getLogger(SessionProcessor.class);
+    static final String FALLBACK_TEXT = "Sorry, something went wrong on our side. Please try again in a moment.";
+    static final String STATUS_ACTIVE = "active";
+    static final String STATUS_CORRUPT = "corrupt";
+
+    private final SessionStore sessions;
+    private final EventStore events;
+    private final Outbox outbox;
+    private final Agent agent;
+    private final ObjectMapper mapper;
+    private final ProcessingConfig config;
+    private final Timer processingTimer;
+    private final Counter conflicts;
+    private final Counter agentFailures;
+    private final Counter checksumMismatches;
+
+    SessionProcessor(SessionStore sessions, EventStore events, Outbox outbox, Agent agent, ObjectMapper mapper,
+            ProcessingConfig config, MeterRegistry registry) {
+        this.sessions = sessions;
+        this.events = events;
+        this.outbox = outbox;
+        this.agent = agent;
+        this.mapper = mapper;
+        this.config = config;
+        this.processingTimer = Timer.builder("switchboard.processing.latency")
+                .description("Time from an inbound event's commit to the commit of its outcome")
+                .publishPercentileHistogram().register(registry);
+        this.conflicts = Counter.builder("switchboard.sessions.conflicts")
+                .description("State writes rejected by optimistic locking").register(registry);
+        this.agentFailures = Counter.builder("switchboard.agent.failures")
+                .description("Agent calls that threw; answered with the fallback reply").register(registry);
+        this.checksumMismatches = Counter.builder("switchboard.sessions.checksum.mismatches")
+                .description("Sessions whose stored state failed checksum verification").register(registry);
+    }
+
+    /** Processes the session's unprocessed inbound events, in seq order, until it has caught up. */
+    public void drain(long sessionId) {
+        while (true) {
+            Optional<SessionState> loaded;
+            try {
+                loaded = sessions.load(sessionId);
+            } catch (CorruptSessionException e) {
+                quarantine(e);
+                return;
+            }
+            if (loaded.isEmpty() || !STATUS_ACTIVE.equals(loaded.get().status()) || loaded.get().caughtUp()) {
+                return;
+            }
+            SessionState state = loaded.get();
+            List<StoredEvent> batch = events.inboundAfter(sessionId, state.processedSeq(), config.batchSize());
+            if (batch.isEmpty()) {
+                return;
+            }
+            try {
+                for (StoredEvent event : batch) {
+                    state = process(state, event);
+                }
+            } catch (StaleSessionException e) {
+                conflicts.increment();
+                LOG.debugf("session %d changed under us; reloading", sessionId);
+            }
+        }
+    }
+
+    private SessionState process(SessionState state, StoredEvent event) {
+        String text = event.payload().path("text").asText("");
+        List<NewEvent> derived = new ArrayList<>(3);
+        AgentReply reply;
+        try {
+            reply = agent.respond(new AgentInput(state.key(), state.state(), state.data(), event.seq(), text));
+            if (reply == null || reply.text() == null || reply.nextState() == null || reply.nextState().isBlank()
+                    || reply.data() == null) {
+                throw new IllegalStateException("agent returned an incomplete reply");
+            }
+        } catch (RuntimeException e) {
+            agentFailures.increment();
+            LOG.warnf("agent failed on session %d event %d: %s", state.id(), event.seq(), e.toString());
+            derived.add(new NewEvent(EventTypes.ERROR, mapper.createObjectNode()
+                    .put("code", "agent_failed")
+                    .put("message", e.getClass().getSimpleName())
+                    .put("replyTo", event.seq())));
+            reply = new AgentReply(FALLBACK_TEXT, state.state(), state.data(), "fallback:agent_failed");
+        }
+
+        List<NewEffect> effects = new ArrayList<>(2);
+        effects.add(new NewEffect(Effect.MESSAGE, mapper.createObjectNode().put("text", reply.text())));
+        boolean transition = !reply.nextState().equals(state.state());
+        if (transition) {
+            derived.add(new NewEvent(EventTypes.STATE_TRANSITION, mapper.createObjectNode()
+                    .put("from", state.state())
+                    .put("to", reply.nextState())
+                    .put("trigger", event.seq())
+                    .put("reason", reply.reason())));
+            effects.add(new NewEffect(Effect.STATE, mapper.createObjectNode().put("state", reply.nextState())));
+        }
+        ObjectNode assistant = mapper.createObjectNode().put("text", reply.text()).put("replyTo", event.seq());
+        derived.add(new NewEvent(EventTypes.ASSISTANT_MESSAGE, assistant));
+
+        AgentReply outcome = reply;
+        SessionState next = QuarkusTransaction.requiringNew().call(() -> {
+            SessionStore.Committed committed = sessions.commit(state, outcome.nextState(), outcome.data(),
+                    event.seq(), derived.size(), effects.size());
+            assistant.put("effectSeq", committed.firstEffectSeq());
+            events.appendDerived(state.tenant(), state.id(), committed.firstEventSeq(), derived,
+                    event.correlationId());
+            outbox.record(state.address(), state.id(), committed.firstEffectSeq(), event.seq(), effects);
+            return committed.state();
+        });
+        processingTimer.record(java.time.Duration.between(event.createdAt(), java.time.Instant.now()));
+        return next;
+    }
+
+    /** A session whose state fails verification is stopped and the failure recorded in its log. */
+    private void quarantine(CorruptSessionException e) {
+        checksumMismatches.increment();
+        LOG.errorf("session %d: %s; processing stopped", e.sessionId(), e.getMessage());
+        QuarkusTransaction.requiringNew().run(() -> {
+            long seq = sessions.reserveDerivedSeqs(e.sessionId(), 1);
+            events.appendDerived(e.tenant(), e.sessionId(), seq, List.of(new NewEvent(EventTypes.ERROR,
+                    mapper.createObjectNode().put("code", "checksum_mismatch")
+                            .put("message", "stored session state does not match its checksum; processing stopped"))),
+                    null);
+            sessions.setStatus(e.sessionId(), STATUS_CORRUPT);
+        });
+    }
+}

@@ -1,0 +1,251 @@
+package dev.switchboard.sessions;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.tenants.TenantId;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/**
+ * Session rows: the per-session counters (event seq, effect seq, processing cursor) and the
+ * versioned, checksummed conversation state. Every method joins the caller's transaction.
+ */
+@ApplicationScoped
+public class SessionStore {
+    public static final String INITIAL_STATE = "idle";
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
+    };
+
+    private final DataSource dataSource;
+    private final ObjectMapper mapper;
+    private final StateChecksum checksum;
+    private final String initialChecksum;
+
+    SessionStore(DataSource dataSource, ObjectMapper mapper) {
+        this.dataSource = dataSource;
+        this.mapper = mapper;
+        this.checksum = new StateChecksum(mapper);
+        this.initialChecksum = checksum.of(INITIAL_STATE, checksum.canonicalJson(Map.of()), 0);
+    }
+
+    /** Where a new event was placed in a session's log. */
+    public record Slot(long sessionId, long seq) {
+    }
+
+    /** The seqs a processing commit reserved: derived events start at firstEventSeq, effects at firstEffectSeq. */
+    public record Committed(SessionState state, long firstEventSeq, long firstEffectSeq) {
+    }
+
+    /**
+     * Creates the session on its first message or locks its row, and reserves the next seq for an
+     * inbound event. The row lock serialises appends to one session until the transaction ends.
+     */
+    @Transactional
+    public Slot reserveInboundSeq(SessionAddress address) {
+        String sql = """
+                INSERT INTO sessions (tenant_id, channel, external_key, state, data, checksum, last_seq, last_inbound_seq)
+                VALUES (?, ?, ?, ?, '{}'::jsonb, ?, 1, 1)
+                ON CONFLICT (tenant_id, channel, external_key) DO UPDATE
+                   SET last_seq = sessions.last_seq + 1,
+                       last_inbound_seq = sessions.last_seq + 1,
+                       last_activity_at = now()
+                RETURNING id, last_seq""";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setObject(1, address.tenant().value());
+            ps.setString(2, address.channel());
+            ps.setString(3, address.key());
+            ps.setString(4, INITIAL_STATE);
+            ps.setString(5, initialChecksum);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new Slot(rs.getLong(1), rs.getLong(2));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not reserve an event seq for " + address, e);
+        }
+    }
+
+    /** Reserves seqs for events that need no processing (audit records such as errors). */
+    @Transactional
+    public long reserveDerivedSeqs(long sessionId, int count) {
+        String sql = "UPDATE sessions SET last_seq = last_seq + ? WHERE id = ? RETURNING last_seq";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setInt(1, count);
+            ps.setLong(2, sessionId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new IllegalArgumentException("no session " + sessionId);
+                }
+                return rs.getLong(1) - count + 1;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not reserve seqs for session " + sessionId, e);
+        }
+    }
+
+    /** Loads a session for processing and verifies its checksum. */
+    @Transactional
+    public Optional<SessionState> load(long sessionId) {
+        String sql = """
+                SELECT id, tenant_id, channel, external_key, state, data::text, version, checksum,
+                       processed_seq, last_inbound_seq, status
+                  FROM sessions WHERE id = ?""";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, sessionId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                TenantId tenant = new TenantId((UUID) rs.getObject(2));
+                Map<String, Object> data = parse(rs.getString(6));
+                long version = rs.getLong(7);
+                String stored = rs.getString(8);
+                String computed = checksum.of(rs.getString(5), checksum.canonicalJson(data), version);
+                if (!computed.equals(stored)) {
+                    throw new CorruptSessionException(sessionId, tenant, stored, computed);
+                }
+                return Optional.of(new SessionState(rs.getLong(1), tenant,
+                        rs.getString(3), rs.getString(4), rs.getString(5), data, version,
+                        rs.getLong(9), rs.getLong(10), rs.getString(11)));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not load session " + sessionId, e);
+        }
+    }
+
+    /**
+     * Writes the outcome of processing one inbound event: new state (version + 1, new checksum),
+     * the cursor, and reserves seqs for the derived events and effects written beside it.
+     *
+     * @throws StaleSessionException when the row is no longer at {@code prior}'s version and cursor
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Committed commit(SessionState prior, String newState, Map<String, Object> newData, long processedSeq,
+            int derivedEvents, int effects) {
+        long newVersion = prior.version() + 1;
+        String canonicalData = checksum.canonicalJson(newData);
+        String sum = checksum.of(newState, canonicalData, newVersion);
+        String sql = """
+                UPDATE sessions
+                   SET state = ?, data = ?::jsonb, version = ?, checksum = ?, processed_seq = ?,
+                       last_seq = last_seq + ?, effect_seq = effect_seq + ?, last_activity_at = now()
+                 WHERE id = ? AND version = ? AND processed_seq = ?
+                RETURNING last_seq, effect_seq, last_inbound_seq""";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, newState);
+            ps.setString(2, canonicalData);
+            ps.setLong(3, newVersion);
+            ps.setString(4, sum);
+            ps.setLong(5, processedSeq);
+            ps.setInt(6, derivedEvents);
+            ps.setInt(7, effects);
+            ps.setLong(8, prior.id());
+            ps.setLong(9, prior.version());
+            ps.setLong(10, prior.processedSeq());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new StaleSessionException(prior.id(), prior.version());
+                }
+                SessionState next = new SessionState(prior.id(), prior.tenant(), prior.channel(), prior.key(),
+                        newState, newData, newVersion, processedSeq, rs.getLong(3), prior.status());
+                return new Committed(next, rs.getLong(1) - derivedEvents + 1, rs.getLong(2) - effects + 1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not commit session " + prior.id(), e);
+        }
+    }
+
+    /** Stops processing a session (e.g. its state failed verification). */
+    @Transactional
+    public void setStatus(long sessionId, String status) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("UPDATE sessions SET status = ? WHERE id = ?")) {
+            ps.setString(1, status);
+            ps.setLong(2, sessionId);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not set status of session " + sessionId, e);
+        }
+    }
+
+    /** Records the highest effect seq a client confirmed; false when seq is beyond what exists. */
+    @Transactional
+    public boolean recordAck(long sessionId, long seq) {
+        String sql = """
+                UPDATE sessions SET acked_effect_seq = GREATEST(acked_effect_seq, ?)
+                 WHERE id = ? AND ? <= effect_seq""";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, seq);
+            ps.setLong(2, sessionId);
+            ps.setLong(3, seq);
+            return ps.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not record ack for session " + sessionId, e);
+        }
+    }
+
+    /** Sessions after {@code afterId} whose processing cursor is behind their last inbound event. */
+    @Transactional
+    public List<Long> behind(long afterId, int limit) {
+        String sql = """
+                SELECT id FROM sessions
+                 WHERE processed_seq < last_inbound_seq AND status = 'active' AND id > ?
+                 ORDER BY id LIMIT ?""";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, afterId);
+            ps.setInt(2, limit);
+            List<Long> ids = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getLong(1));
+                }
+            }
+            return ids;
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not list sessions behind", e);
+        }
+    }
+
+    @Transactional
+    public Optional<SessionView> find(SessionAddress address) {
+        String sql = """
+                SELECT id, channel, external_key, state, data::text, version, checksum, last_seq, processed_seq,
+                       last_inbound_seq, effect_seq, acked_effect_seq, status, last_activity_at, created_at
+                  FROM sessions WHERE tenant_id = ? AND channel = ? AND external_key = ?""";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setObject(1, address.tenant().value());
+            ps.setString(2, address.channel());
+            ps.setString(3, address.key());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new SessionView(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        parse(rs.getString(5)), rs.getLong(6), rs.getString(7), rs.getLong(8), rs.getLong(9),
+                        rs.getLong(10), rs.getLong(11), rs.getLong(12), rs.getString(13),
+                        rs.getTimestamp(14).toInstant(), rs.getTimestamp(15).toInstant()));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not find session " + address, e);
+        }
+    }
+
+    private Map<String, Object> parse(String json) {
+        try {
+            return mapper.readValue(json, MAP);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("session data is not a JSON object", e);
+        }
+    }
+}

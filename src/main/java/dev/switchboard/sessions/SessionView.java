@@ -1,0 +1,25 @@
+package dev.switchboard.sessions;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import java.time.Instant;
+import java.util.Map;
+
+/** What the API shows of a session. */
+@RegisterForReflection
+public record SessionView(
+        long id,
+        String channel,
+        String key,
+        String state,
+        Map<String, Object> data,
+        long version,
+        String checksum,
+        long lastSeq,
+        long processedSeq,
+        long lastInboundSeq,
+        long effectSeq,
+        long ackedEffectSeq,
+        String status,
+        Instant lastActivityAt,
+        Instant createdAt) {
+}

@@ -1,0 +1,51 @@
+package dev.switchboard.tenants;
+
+import dev.switchboard.ops.Problem;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import java.util.Optional;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+
+/**
+ * Authenticates every {@code /api/v1} request: admin paths need the admin token, all others an
+ * API key, whose tenant becomes the request's tenant.
+ */
+public class ApiKeyFilter {
+    private final TenantDirectory directory;
+    private final AdminToken adminToken;
+    private final RequestTenant requestTenant;
+
+    ApiKeyFilter(TenantDirectory directory, AdminToken adminToken, RequestTenant requestTenant) {
+        this.directory = directory;
+        this.adminToken = adminToken;
+        this.requestTenant = requestTenant;
+    }
+
+    @ServerRequestFilter
+    public Response authenticate(ContainerRequestContext request) {
+        String path = request.getUriInfo().getPath();
+        if (!path.startsWith("/api/v1/")) {
+            return null;
+        }
+        String credential = BearerToken.from(request.getHeaderString(HttpHeaders.AUTHORIZATION));
+        if (path.startsWith("/api/v1/admin/")) {
+            return adminToken.matches(credential) ? null : unauthorized(path, "A valid admin token is required.");
+        }
+        Optional<TenantId> tenant = directory.authenticate(credential);
+        if (tenant.isEmpty()) {
+            return unauthorized(path, "A valid API key is required (Authorization: Bearer <key>).");
+        }
+        requestTenant.set(tenant.get());
+        return null;
+    }
+
+    private static Response unauthorized(String path, String detail) {
+        Problem problem = new Problem("urn:switchboard:problem:unauthorized", "Unauthorized", 401, detail, path);
+        return Response.status(401)
+                .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
+                .type(Problem.MEDIA_TYPE)
+                .entity(problem)
+                .build();
+    }
+}

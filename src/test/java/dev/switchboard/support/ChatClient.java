@@ -1,0 +1,132 @@
+package dev.switchboard.support;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/** A real WebSocket chat client (JDK HttpClient) that queues every frame it receives. */
+public final class ChatClient implements AutoCloseable {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private final WebSocket socket;
+    private final LinkedBlockingQueue<JsonNode> frames;
+
+    private ChatClient(WebSocket socket, LinkedBlockingQueue<JsonNode> frames) {
+        this.socket = socket;
+        this.frames = frames;
+    }
+
+    public static ChatClient connect(URI base, String sessionKey, String apiKey, Long afterSeq) {
+        LinkedBlockingQueue<JsonNode> queue = new LinkedBlockingQueue<>();
+        String uri = base.toString().replaceFirst("^http", "ws") + "ws/v1/chat/" + sessionKey
+                + (afterSeq == null ? "" : "?afterSeq=" + afterSeq);
+        WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
+        if (apiKey != null) {
+            builder.header("Authorization", "Bearer " + apiKey);
+        }
+        WebSocket socket = builder.buildAsync(URI.create(uri), new Listener(queue)).join();
+        return new ChatClient(socket, queue);
+    }
+
+    public void send(String json) {
+        socket.sendText(json, true).join();
+    }
+
+    public void sendMessage(String id, String text) {
+        send(MAPPER.createObjectNode().put("type", "message").put("id", id).put("text", text).toString());
+    }
+
+    /** The next frame, or fails after the timeout. */
+    public JsonNode next(Duration timeout) {
+        try {
+            JsonNode frame = frames.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (frame == null) {
+                throw new AssertionError("no frame within " + timeout);
+            }
+            return frame;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Frames until {@code count} of them matched {@code wanted}; returns the matching ones. */
+    public List<JsonNode> collect(Predicate<JsonNode> wanted, int count, Duration timeout) {
+        List<JsonNode> matched = new ArrayList<>();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (matched.size() < count) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new AssertionError("got " + matched.size() + " of " + count + " frames within " + timeout
+                        + ": " + matched);
+            }
+            JsonNode frame = next(Duration.ofNanos(left));
+            if (wanted.test(frame)) {
+                matched.add(frame);
+            }
+        }
+        return matched;
+    }
+
+    /** Whatever arrives within {@code quiet}: used to prove nothing more comes. */
+    public List<JsonNode> drain(Duration quiet) {
+        List<JsonNode> rest = new ArrayList<>();
+        try {
+            JsonNode frame;
+            while ((frame = frames.poll(quiet.toMillis(), TimeUnit.MILLISECONDS)) != null) {
+                rest.add(frame);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return rest;
+    }
+
+    @Override
+    public void close() {
+        try {
+            socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            socket.abort();
+        }
+    }
+
+    public static boolean isType(JsonNode frame, String type) {
+        return type.equals(frame.path("type").asText());
+    }
+
+    private static final class Listener implements WebSocket.Listener {
+        private final LinkedBlockingQueue<JsonNode> queue;
+        private final StringBuilder partial = new StringBuilder();
+
+        Listener(LinkedBlockingQueue<JsonNode> queue) {
+            this.queue = queue;
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                try {
+                    queue.add(MAPPER.readTree(partial.toString()));
+                } catch (Exception e) {
+                    queue.add(MAPPER.createObjectNode().put("type", "unparseable").put("raw", partial.toString()));
+                }
+                partial.setLength(0);
+            }
+            webSocket.request(1);
+            return CompletableFuture.completedFuture(null);
+        }
+    }
+}
