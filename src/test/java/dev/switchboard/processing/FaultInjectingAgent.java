@@ -1,0 +1,29 @@
+package dev.switchboard.processing;
+
+import dev.switchboard.agent.Agent;
+import dev.switchboard.agent.AgentInput;
+import dev.switchboard.agent.AgentReply;
+import dev.switchboard.agent.RuleBasedAgent;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Alternative;
+
+/** The built-in agent, except that it throws on messages containing "#fail": the outside world failing. */
+@Alternative
+@Priority(1)
+@ApplicationScoped
+public class FaultInjectingAgent implements Agent {
+    private final RuleBasedAgent rules;
+
+    FaultInjectingAgent(RuleBasedAgent rules) {
+        this.rules = rules;
+    }
+
+    @Override
+    public AgentReply respond(AgentInput input) {
+        if (input.text().contains("#fail")) {
+            throw new IllegalStateException("injected agent failure");
+        }
+        return rules.respond(input);
+    }
+}
