@@ -44,9 +44,10 @@ class ChatSocketTest {
         return ChatClient.connect(base, key, tenant.apiKey(), null);
     }
 
-    private long events(String key) {
+    private long userMessages(String key) {
         return db.count("SELECT count(*) FROM events e JOIN sessions s ON s.id = e.session_id "
-                + "WHERE s.tenant_id = ?::uuid AND s.external_key = ?", tenant.tenantId(), key);
+                + "WHERE s.tenant_id = ?::uuid AND s.external_key = ? AND e.type = 'user_message'",
+                tenant.tenantId(), key);
     }
 
     @Test
@@ -138,11 +139,11 @@ class ChatSocketTest {
                 assertEquals(c[1], error.path("code").asText());
                 assertTrue(!error.path("message").asText().isEmpty());
             }
-            assertEquals(0, events("s-bad"));
+            assertEquals(0, userMessages("s-bad"));
             chat.sendMessage("ok", "still here?");
             JsonNode accepted = chat.next(WAIT);
             assertEquals("accepted", accepted.path("type").asText());
-            assertEquals(1, events("s-bad"));
+            assertEquals(1, userMessages("s-bad"));
         }
     }
 
