@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.sessions.SessionAddress;
 import dev.switchboard.sessions.SessionStore;
+import dev.switchboard.storage.GroupCommitter;
 import dev.switchboard.tenants.TenantId;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -33,9 +34,14 @@ public class EventStore {
     private final Event<EventAppended> appended;
     private final Counter appendedCounter;
     private final Counter duplicateCounter;
+    private final GroupCommitter<AppendRequest, AppendResult> appender;
+
+    private record AppendRequest(SessionAddress address, String clientMsgId, String text, String correlationId) {
+    }
 
     EventStore(DataSource dataSource, SessionStore sessions, ObjectMapper mapper, Event<EventAppended> appended,
             MeterRegistry registry) {
+        this.appender = new GroupCommitter<>("event-appender", this::appendAll, this::appendOne, registry);
         this.dataSource = dataSource;
         this.sessions = sessions;
         this.mapper = mapper;
@@ -55,20 +61,40 @@ public class EventStore {
 
     /**
      * Appends a user message and commits. Returns only after the commit, so the caller may
-     * acknowledge it durably. Sessions are created on their first message.
+     * acknowledge it durably. Sessions are created on their first message. Concurrent appends
+     * are committed together (group commit).
      */
     public AppendResult appendUserMessage(SessionAddress address, String clientMsgId, String text,
             String correlationId) {
-        ObjectNode payload = mapper.createObjectNode().put("text", text);
+        return appender.submit(new AppendRequest(address, clientMsgId, text, correlationId));
+    }
+
+    /** Appends a batch of messages in ONE transaction; any duplicate client id fails the whole batch. */
+    private List<AppendResult> appendAll(List<AppendRequest> requests) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            List<AppendResult> results = new ArrayList<>(requests.size());
+            for (AppendRequest r : requests) {
+                results.add(insertInbound(r.address(), r.clientMsgId(), payload(r.text()), r.correlationId()));
+            }
+            return results;
+        });
+    }
+
+    /** Appends one message in its own transaction; a duplicate client id returns the original event. */
+    private AppendResult appendOne(AppendRequest r) {
         try {
-            return QuarkusTransaction.requiringNew().call(() -> insertInbound(address, clientMsgId, payload,
-                    correlationId));
+            return QuarkusTransaction.requiringNew().call(() -> insertInbound(r.address(), r.clientMsgId(),
+                    payload(r.text()), r.correlationId()));
         } catch (DuplicateClientId duplicate) {
             duplicateCounter.increment();
-            StoredEvent original = findByClientId(address.tenant(), clientMsgId, address)
-                    .orElseThrow(() -> new IllegalStateException("duplicate client id vanished: " + clientMsgId));
+            StoredEvent original = findByClientId(r.address().tenant(), r.clientMsgId(), r.address())
+                    .orElseThrow(() -> new IllegalStateException("duplicate client id vanished: " + r.clientMsgId()));
             return new AppendResult(original.sessionId(), original.seq(), true);
         }
+    }
+
+    private ObjectNode payload(String text) {
+        return mapper.createObjectNode().put("text", text);
     }
 
     private AppendResult insertInbound(SessionAddress address, String clientMsgId, ObjectNode payload,

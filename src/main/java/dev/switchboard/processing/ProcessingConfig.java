@@ -6,8 +6,11 @@ import java.time.Duration;
 
 @ConfigMapping(prefix = "switchboard.processing")
 public interface ProcessingConfig {
-    /** Worker threads that process sessions (each session on one worker at a time). */
-    @WithDefault("8")
+    /**
+     * Worker threads that process sessions (each session on one worker at a time). They mostly wait
+     * on the database and the group commit, so more workers than cores make bigger commit batches.
+     */
+    @WithDefault("32")
     int workers();
 
     /** Inbound events read per query while a session catches up. */

@@ -19,8 +19,11 @@ import dev.switchboard.sessions.StaleSessionException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import dev.switchboard.storage.GroupCommitter;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -49,6 +52,7 @@ public class SessionProcessor {
     private final Counter conflicts;
     private final Counter agentFailures;
     private final Counter checksumMismatches;
+    private final GroupCommitter<Outcome, SessionState> committer;
 
     SessionProcessor(SessionStore sessions, EventStore events, Outbox outbox, Agent agent, ObjectMapper mapper,
             ProcessingConfig config, MeterRegistry registry) {
@@ -65,37 +69,62 @@ public class SessionProcessor {
                 .description("State writes rejected by optimistic locking").register(registry);
         this.agentFailures = Counter.builder("switchboard.agent.failures")
                 .description("Agent calls that threw; answered with the fallback reply").register(registry);
+        this.committer = new GroupCommitter<>("processing-committer", this::writeAll, this::writeOne, registry);
         this.checksumMismatches = Counter.builder("switchboard.sessions.checksum.mismatches")
                 .description("Sessions whose stored state failed checksum verification").register(registry);
     }
 
     /** Processes the session's unprocessed inbound events, in seq order, until it has caught up. */
     public void drain(long sessionId) {
+        SessionState state = null;
         while (true) {
-            Optional<SessionState> loaded;
+            Work work;
             try {
-                loaded = sessions.load(sessionId);
+                work = nextWork(sessionId, state);
             } catch (CorruptSessionException e) {
                 quarantine(e);
                 return;
             }
-            if (loaded.isEmpty() || !STATUS_ACTIVE.equals(loaded.get().status()) || loaded.get().caughtUp()) {
+            if (work == null) {
                 return;
             }
-            SessionState state = loaded.get();
-            List<StoredEvent> batch = events.inboundAfter(sessionId, state.processedSeq(), config.batchSize());
-            if (batch.isEmpty()) {
-                return;
-            }
+            state = work.state();
             try {
-                for (StoredEvent event : batch) {
+                for (StoredEvent event : work.events()) {
                     state = process(state, event);
                 }
             } catch (StaleSessionException e) {
                 conflicts.increment();
                 LOG.debugf("session %d changed under us; reloading", sessionId);
+                state = null;
+            }
+            if (state != null && state.caughtUp()) {
+                return;
             }
         }
+    }
+
+    private record Work(SessionState state, List<StoredEvent> events) {
+    }
+
+    /**
+     * The state to process with (loaded and verified unless this worker already holds the version
+     * it committed last) and the next inbound events, read in one transaction; null when there is
+     * nothing to do.
+     */
+    private Work nextWork(long sessionId, SessionState known) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            SessionState state = known;
+            if (state == null) {
+                Optional<SessionState> loaded = sessions.load(sessionId);
+                if (loaded.isEmpty() || !STATUS_ACTIVE.equals(loaded.get().status()) || loaded.get().caughtUp()) {
+                    return null;
+                }
+                state = loaded.get();
+            }
+            List<StoredEvent> batch = events.inboundAfter(sessionId, state.processedSeq(), config.batchSize());
+            return batch.isEmpty() ? null : new Work(state, batch);
+        });
     }
 
     private SessionState process(SessionState state, StoredEvent event) {
@@ -132,18 +161,34 @@ public class SessionProcessor {
         ObjectNode assistant = mapper.createObjectNode().put("text", reply.text()).put("replyTo", event.seq());
         derived.add(new NewEvent(EventTypes.ASSISTANT_MESSAGE, assistant));
 
-        AgentReply outcome = reply;
-        SessionState next = QuarkusTransaction.requiringNew().call(() -> {
-            SessionStore.Committed committed = sessions.commit(state, outcome.nextState(), outcome.data(),
-                    event.seq(), derived.size(), effects.size());
-            assistant.put("effectSeq", committed.firstEffectSeq());
-            events.appendDerived(state.tenant(), state.id(), committed.firstEventSeq(), derived,
-                    event.correlationId());
-            outbox.record(state.address(), state.id(), committed.firstEffectSeq(), event.seq(), effects);
-            return committed.state();
-        });
-        processingTimer.record(java.time.Duration.between(event.createdAt(), java.time.Instant.now()));
+        SessionState next = committer.submit(new Outcome(state, event, reply, derived, assistant, effects));
+        processingTimer.record(Duration.between(event.createdAt(), Instant.now()));
         return next;
+    }
+
+    /** Everything processing one event writes, committed together by {@link #write(Outcome)}. */
+    private record Outcome(SessionState prior, StoredEvent event, AgentReply reply, List<NewEvent> derived,
+            ObjectNode assistant, List<NewEffect> effects) {
+    }
+
+    private List<SessionState> writeAll(List<Outcome> outcomes) {
+        return QuarkusTransaction.requiringNew().call(() -> outcomes.stream().map(this::write).toList());
+    }
+
+    private SessionState writeOne(Outcome outcome) {
+        return QuarkusTransaction.requiringNew().call(() -> write(outcome));
+    }
+
+    /** State, cursor, derived events and effects of one event; joins the caller's transaction. */
+    private SessionState write(Outcome o) {
+        SessionState state = o.prior();
+        SessionStore.Committed committed = sessions.commit(state, o.reply().nextState(), o.reply().data(),
+                o.event().seq(), o.derived().size(), o.effects().size());
+        o.assistant().put("effectSeq", committed.firstEffectSeq());
+        events.appendDerived(state.tenant(), state.id(), committed.firstEventSeq(), o.derived(),
+                o.event().correlationId());
+        outbox.record(state.address(), state.id(), committed.firstEffectSeq(), o.event().seq(), o.effects());
+        return committed.state();
     }
 
     /** A session whose state fails verification is stopped and the failure recorded in its log. */

@@ -1,0 +1,103 @@
+package dev.switchboard.storage;
+
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Function;
+import org.jboss.logging.Logger;
+
+/**
+ * Group commit: callers queue a unit of work and wait; one writer thread takes everything queued
+ * and runs it as ONE transaction ({@code batch}), so a burst across many sessions costs one commit
+ * (one WAL flush) instead of one each. A lone request runs at once, without waiting for company.
+ * If a batch fails (a conflict, a duplicate, a database error) each of its requests is run again
+ * alone ({@code single}), so one request never fails another and each gets its own outcome.
+ */
+public final class GroupCommitter<Q, R> {
+    private static final Logger LOG = Logger.getLogger(GroupCommitter.class);
+    private static final int MAX_BATCH = 256;
+
+    private record Pending<Q, R>(Q request, CompletableFuture<R> result) {
+    }
+
+    private final Function<List<Q>, List<R>> batch;
+    private final Function<Q, R> single;
+    private final LinkedBlockingQueue<Pending<Q, R>> queue = new LinkedBlockingQueue<>();
+    private final DistributionSummary batchSizes;
+
+    /**
+     * @param batch  runs all requests in one transaction and returns their results in order
+     * @param single runs one request in its own transaction
+     */
+    public GroupCommitter(String name, Function<List<Q>, List<R>> batch, Function<Q, R> single,
+            MeterRegistry registry) {
+        this.batch = batch;
+        this.single = single;
+        this.batchSizes = DistributionSummary.builder("switchboard.group.commit.size").tag("writer", name)
+                .description("Requests committed per group-commit transaction").register(registry);
+        Thread writer = new Thread(this::run, name + "-writer");
+        writer.setDaemon(true);
+        writer.start();
+    }
+
+    /** Queues the request and waits for the transaction that carries it to commit. */
+    public R submit(Q request) {
+        Pending<Q, R> pending = new Pending<>(request, new CompletableFuture<>());
+        queue.add(pending);
+        try {
+            return pending.result().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the commit", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    private void run() {
+        List<Pending<Q, R>> taken = new ArrayList<>(MAX_BATCH);
+        while (true) {
+            try {
+                taken.add(queue.take());
+                queue.drainTo(taken, MAX_BATCH - 1);
+                write(taken);
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException | Error e) {
+                LOG.error("group commit writer failed", e);
+                taken.forEach(p -> p.result().completeExceptionally(e));
+            } finally {
+                taken.clear();
+            }
+        }
+    }
+
+    private void write(List<Pending<Q, R>> taken) {
+        batchSizes.record(taken.size());
+        if (taken.size() > 1) {
+            try {
+                List<R> results = batch.apply(taken.stream().map(Pending::request).toList());
+                for (int i = 0; i < taken.size(); i++) {
+                    taken.get(i).result().complete(results.get(i));
+                }
+                return;
+            } catch (RuntimeException e) {
+                LOG.debugf("batch of %d failed (%s); running them one by one", taken.size(), e.toString());
+            }
+        }
+        for (Pending<Q, R> p : taken) {
+            try {
+                p.result().complete(single.apply(p.request()));
+            } catch (RuntimeException e) {
+                p.result().completeExceptionally(e);
+            }
+        }
+    }
+}
