@@ -18,6 +18,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
@@ -41,7 +42,8 @@ public class EventStore {
 
     EventStore(DataSource dataSource, SessionStore sessions, ObjectMapper mapper, Event<EventAppended> appended,
             MeterRegistry registry) {
-        this.appender = new GroupCommitter<>("event-appender", this::appendAll, this::appendOne, registry);
+        this.appender = new GroupCommitter<>("event-appender", this::appendAll, this::appendOne,
+                Comparator.comparing(AppendRequest::address, SessionAddress.LOCK_ORDER), registry);
         this.dataSource = dataSource;
         this.sessions = sessions;
         this.mapper = mapper;

@@ -13,6 +13,7 @@ import dev.switchboard.outbox.Effect;
 import dev.switchboard.outbox.NewEffect;
 import dev.switchboard.outbox.Outbox;
 import dev.switchboard.sessions.CorruptSessionException;
+import dev.switchboard.sessions.SessionAddress;
 import dev.switchboard.sessions.SessionState;
 import dev.switchboard.sessions.SessionStore;
 import dev.switchboard.sessions.StaleSessionException;
@@ -25,6 +26,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import org.jboss.logging.Logger;
@@ -69,7 +71,8 @@ public class SessionProcessor {
                 .description("State writes rejected by optimistic locking").register(registry);
         this.agentFailures = Counter.builder("switchboard.agent.failures")
                 .description("Agent calls that threw; answered with the fallback reply").register(registry);
-        this.committer = new GroupCommitter<>("processing-committer", this::writeAll, this::writeOne, registry);
+        this.committer = new GroupCommitter<>("processing-committer", this::writeAll, this::writeOne,
+                Comparator.comparing((Outcome o) -> o.prior().address(), SessionAddress.LOCK_ORDER), registry);
         this.checksumMismatches = Counter.builder("switchboard.sessions.checksum.mismatches")
                 .description("Sessions whose stored state failed checksum verification").register(registry);
     }

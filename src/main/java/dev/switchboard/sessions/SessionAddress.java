@@ -1,11 +1,18 @@
 package dev.switchboard.sessions;
 
 import dev.switchboard.tenants.TenantId;
+import java.util.Comparator;
 
 /** The natural identity of a session: tenant, channel and the channel's external key. */
 public record SessionAddress(TenantId tenant, String channel, String key) {
     public static final String WEB = "web";
     private static final int MAX_KEY_LENGTH = 200;
+
+    /** The order in which transactions that touch several sessions lock their rows. */
+    public static final Comparator<SessionAddress> LOCK_ORDER = Comparator
+            .comparing((SessionAddress a) -> a.tenant().value())
+            .thenComparing(SessionAddress::channel)
+            .thenComparing(SessionAddress::key);
 
     public static SessionAddress web(TenantId tenant, String key) {
         return new SessionAddress(tenant, WEB, key);

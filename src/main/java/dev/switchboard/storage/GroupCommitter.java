@@ -3,6 +3,7 @@ package dev.switchboard.storage;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -16,6 +17,10 @@ import org.jboss.logging.Logger;
  * (one WAL flush) instead of one each. A lone request runs at once, without waiting for company.
  * If a batch fails (a conflict, a duplicate, a database error) each of its requests is run again
  * alone ({@code single}), so one request never fails another and each gets its own outcome.
+ *
+ * <p>Requests are run in {@code lockOrder}. Two group committers that lock the same rows (the
+ * appender and the processing committer both update session rows) must use the same order, or
+ * their batches deadlock against each other.
  */
 public final class GroupCommitter<Q, R> {
     private static final Logger LOG = Logger.getLogger(GroupCommitter.class);
@@ -25,6 +30,7 @@ public final class GroupCommitter<Q, R> {
     }
 
     private final Function<List<Q>, List<R>> batch;
+    private final Comparator<Q> lockOrder;
     private final Function<Q, R> single;
     private final LinkedBlockingQueue<Pending<Q, R>> queue = new LinkedBlockingQueue<>();
     private final DistributionSummary batchSizes;
@@ -34,8 +40,9 @@ public final class GroupCommitter<Q, R> {
      * @param single runs one request in its own transaction
      */
     public GroupCommitter(String name, Function<List<Q>, List<R>> batch, Function<Q, R> single,
-            MeterRegistry registry) {
+            Comparator<Q> lockOrder, MeterRegistry registry) {
         this.batch = batch;
+        this.lockOrder = lockOrder;
         this.single = single;
         this.batchSizes = DistributionSummary.builder("switchboard.group.commit.size").tag("writer", name)
                 .description("Requests committed per group-commit transaction").register(registry);
@@ -82,6 +89,7 @@ public final class GroupCommitter<Q, R> {
     private void write(List<Pending<Q, R>> taken) {
         batchSizes.record(taken.size());
         if (taken.size() > 1) {
+            taken.sort(Comparator.comparing(Pending::request, lockOrder));
             try {
                 List<R> results = batch.apply(taken.stream().map(Pending::request).toList());
                 for (int i = 0; i < taken.size(); i++) {

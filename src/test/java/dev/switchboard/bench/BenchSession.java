@@ -33,7 +33,8 @@ final class BenchSession implements WebSocket.Listener {
     private final Map<String, Pending> byClientId = new HashMap<>();
     private final Map<Long, Pending> bySeq = new HashMap<>();
     private long lastReplyTo;
-    private long lastEffectSeq;
+    /** -1 until the first effect: a session with history starts wherever it is. */
+    private long lastEffectSeq = -1;
     private long sent;
     private long replies;
 
@@ -72,7 +73,7 @@ final class BenchSession implements WebSocket.Listener {
     void send(long intendedStartNanos) {
         String id;
         synchronized (this) {
-            id = "m" + nextMessage++;
+            id = run.idPrefix() + nextMessage++;
             byClientId.put(id, new Pending(id, intendedStartNanos, run.measuring(intendedStartNanos)));
             sent++;
         }
@@ -126,7 +127,7 @@ final class BenchSession implements WebSocket.Listener {
                 }
                 case "message", "state" -> {
                     long seq = frame.path("seq").asLong();
-                    if (seq != lastEffectSeq + 1) {
+                    if (lastEffectSeq >= 0 && seq != lastEffectSeq + 1) {
                         run.error(key + ": effect seq " + seq + " after " + lastEffectSeq);
                     }
                     lastEffectSeq = Math.max(lastEffectSeq, seq);

@@ -8,6 +8,8 @@ import java.util.concurrent.atomic.AtomicLong;
 final class Run {
     private static final int KEPT_ERRORS = 20;
 
+    /** Client message ids are unique per run, so a run on a session with history is not deduplicated. */
+    private final String idPrefix = "r" + Long.toString(System.nanoTime() & 0xffffffL, 36) + "-";
     private final LatencyRecorder accepted = new LatencyRecorder();
     private final LatencyRecorder reply = new LatencyRecorder();
     private final AtomicLong measuredReplies = new AtomicLong();
@@ -23,6 +25,10 @@ final class Run {
 
     boolean measuring(long startNanos) {
         return startNanos >= measureFromNanos && startNanos < measureUntilNanos;
+    }
+
+    String idPrefix() {
+        return idPrefix;
     }
 
     LatencyRecorder accepted() {
