@@ -59,9 +59,10 @@ stop_service() { kill "$SVC"; wait "$SVC" 2>/dev/null || true; SVC=""; }
 api_key() {
   local tenant
   tenant=$(curl -sf -H 'Authorization: Bearer bench-admin' -H 'Content-Type: application/json' \
-    -d '{"name":"bench"}' "localhost:$PORT/api/v1/admin/tenants" | python3 -c 'import json,sys;print(json.load(sys.stdin)["id"])')
+    -H "Idempotency-Key: bench-tenant-$$" -d '{"name":"bench"}' "localhost:$PORT/api/v1/admin/tenants" | python3 -c 'import json,sys;print(json.load(sys.stdin)["id"])')
   echo "$tenant" > "$OUT/tenant"
-  curl -sf -X POST -H 'Authorization: Bearer bench-admin' "localhost:$PORT/api/v1/admin/tenants/$tenant/api-keys" \
+  curl -sf -X POST -H 'Authorization: Bearer bench-admin' -H "Idempotency-Key: bench-key-$$" \
+    "localhost:$PORT/api/v1/admin/tenants/$tenant/api-keys" \
     | python3 -c 'import json,sys;print(json.load(sys.stdin)["key"])'
 }
 

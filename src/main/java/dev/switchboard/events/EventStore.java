@@ -17,6 +17,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -71,6 +72,36 @@ public class EventStore {
         return appender.submit(new AppendRequest(address, clientMsgId, text, correlationId));
     }
 
+    /**
+     * Appends a user message inside the caller's transaction (so that, e.g., a stored idempotent
+     * response commits with it). A repeated client id returns the original event; a savepoint
+     * undoes the seq reserved for it without disturbing the caller's other writes.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public AppendResult appendUserMessageInTransaction(SessionAddress address, String clientMsgId, String text,
+            String correlationId) {
+        execute("SAVEPOINT sb_append");
+        try {
+            AppendResult result = insertInbound(address, clientMsgId, payload(text), correlationId);
+            execute("RELEASE SAVEPOINT sb_append");
+            return result;
+        } catch (DuplicateClientId duplicate) {
+            execute("ROLLBACK TO SAVEPOINT sb_append");
+            duplicateCounter.increment();
+            StoredEvent original = findByClientIdInTransaction(address, clientMsgId)
+                    .orElseThrow(() -> new IllegalStateException("duplicate client id vanished: " + clientMsgId));
+            return new AppendResult(original.sessionId(), original.seq(), true);
+        }
+    }
+
+    private void execute(String sql) {
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+            st.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not execute " + sql, e);
+        }
+    }
+
     /** Appends a batch of messages in ONE transaction; any duplicate client id fails the whole batch. */
     private List<AppendResult> appendAll(List<AppendRequest> requests) {
         return QuarkusTransaction.requiringNew().call(() -> {
@@ -89,7 +120,7 @@ public class EventStore {
                     payload(r.text()), r.correlationId()));
         } catch (DuplicateClientId duplicate) {
             duplicateCounter.increment();
-            StoredEvent original = findByClientId(r.address().tenant(), r.clientMsgId(), r.address())
+            StoredEvent original = findByClientId(r.address(), r.clientMsgId())
                     .orElseThrow(() -> new IllegalStateException("duplicate client id vanished: " + r.clientMsgId()));
             return new AppendResult(original.sessionId(), original.seq(), true);
         }
@@ -169,22 +200,24 @@ public class EventStore {
                   FROM events WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?""", sessionId, afterSeq, limit);
     }
 
-    private Optional<StoredEvent> findByClientId(TenantId tenant, String clientMsgId, SessionAddress address) {
-        return QuarkusTransaction.requiringNew().call(() -> sessions.find(address)
-                .flatMap(session -> {
-                    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
-                            SELECT session_id, seq, type, payload::text, client_msg_id, correlation_id, created_at
-                              FROM events WHERE session_id = ? AND client_msg_id = ? AND tenant_id = ?""")) {
-                        ps.setLong(1, session.id());
-                        ps.setString(2, clientMsgId);
-                        ps.setObject(3, tenant.value());
-                        try (ResultSet rs = ps.executeQuery()) {
-                            return rs.next() ? Optional.of(read(rs)) : Optional.<StoredEvent>empty();
-                        }
-                    } catch (SQLException e) {
-                        throw new IllegalStateException("could not look up client id " + clientMsgId, e);
-                    }
-                }));
+    private Optional<StoredEvent> findByClientId(SessionAddress address, String clientMsgId) {
+        return QuarkusTransaction.requiringNew().call(() -> findByClientIdInTransaction(address, clientMsgId));
+    }
+
+    private Optional<StoredEvent> findByClientIdInTransaction(SessionAddress address, String clientMsgId) {
+        return sessions.find(address).flatMap(session -> {
+            try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                    SELECT session_id, seq, type, payload::text, client_msg_id, correlation_id, created_at
+                      FROM events WHERE session_id = ? AND client_msg_id = ?""")) {
+                ps.setLong(1, session.id());
+                ps.setString(2, clientMsgId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(read(rs)) : Optional.<StoredEvent>empty();
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException("could not look up client id " + clientMsgId, e);
+            }
+        });
     }
 
     private List<StoredEvent> query(String sql, long sessionId, long afterSeq, int limit) {

@@ -1,5 +1,7 @@
 package dev.switchboard.ops;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+
 /**
  * Thrown by any module to answer an HTTP request with an RFC 9457 problem.
  * {@code slug} names the problem type, e.g. {@code invalid-request}.
@@ -18,6 +20,11 @@ public class ProblemException extends RuntimeException {
 
     public static ProblemException badRequest(String detail) {
         return new ProblemException(400, "invalid-request", "Invalid request", detail);
+    }
+
+    public static ProblemException malformedJson(JsonProcessingException e) {
+        return new ProblemException(400, "malformed-json", "Malformed JSON",
+                "The request body is not valid JSON for this operation: " + e.getOriginalMessage());
     }
 
     public static ProblemException notFound(String detail) {

@@ -13,13 +13,12 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response problem(ProblemException e, UriInfo uri) {
-        return respond(new Problem(Problem.typeUri(e.slug()), e.title(), e.status(), e.getMessage(), path(uri)));
+        return respond(Problem.of(e, path(uri)));
     }
 
     @ServerExceptionMapper
     public Response malformedJson(JsonProcessingException e, UriInfo uri) {
-        return respond(new Problem(Problem.typeUri("malformed-json"), "Malformed JSON", 400,
-                "The request body is not valid JSON for this operation: " + e.getOriginalMessage(), path(uri)));
+        return problem(ProblemException.malformedJson(e), uri);
     }
 
     @ServerExceptionMapper

@@ -51,7 +51,8 @@ class DemoTenantSeeder {
                   npx wscat -H 'Authorization: Bearer %s' -c ws://localhost:%s/ws/v1/chat/demo-1
                   then type: {"type":"message","id":"m1","text":"hello"}
                 or: curl -H 'Authorization: Bearer %s' -H 'Content-Type: application/json' \\
-                      -d '{"id":"m1","text":"hello"}' localhost:%s/api/v1/sessions/demo-1/messages""",
+                      -H 'Idempotency-Key: demo-m1' -d '{"id":"m1","text":"hello"}' \\
+                      localhost:%s/api/v1/sessions/demo-1/messages""",
                 demoKey, port, demoKey, port);
     }
 }

@@ -1,15 +1,23 @@
 package dev.switchboard.tenants;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.idempotency.IdempotentRequests;
 import dev.switchboard.ops.ProblemException;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 
 /** Operator API: create tenants and their API keys. Requires the admin token. */
 @Path("/api/v1/admin/tenants")
@@ -17,9 +25,13 @@ import java.util.UUID;
 @Consumes(MediaType.APPLICATION_JSON)
 public class TenantAdminResource {
     private final TenantDirectory directory;
+    private final IdempotentRequests idempotent;
+    private final ObjectMapper mapper;
 
-    TenantAdminResource(TenantDirectory directory) {
+    TenantAdminResource(TenantDirectory directory, IdempotentRequests idempotent, ObjectMapper mapper) {
         this.directory = directory;
+        this.idempotent = idempotent;
+        this.mapper = mapper;
     }
 
     @RegisterForReflection
@@ -35,29 +47,49 @@ public class TenantAdminResource {
     }
 
     @POST
-    public Response createTenant(CreateTenant body) {
-        if (body == null || body.name() == null || body.name().isBlank()) {
-            throw ProblemException.badRequest("'name' is required.");
-        }
-        if (body.name().length() > 200) {
-            throw ProblemException.badRequest("'name' must be at most 200 characters.");
-        }
-        Tenant tenant = directory.createTenant(body.name().trim());
-        return Response.status(201).entity(new TenantView(tenant.id, tenant.name)).build();
+    @Operation(summary = "Create a tenant", description = "Requires the admin token and an Idempotency-Key.")
+    public Response createTenant(String body,
+            @Parameter(description = "Required; see POST /api/v1/sessions/{key}/messages", required = true)
+            @HeaderParam(IdempotentRequests.HEADER) String idempotencyKey, @Context UriInfo uri) {
+        return idempotent.execute(IdempotentRequests.ADMIN_SCOPE, idempotencyKey, "POST", uri.getPath(), body, () -> {
+            CreateTenant request = parseBody(body);
+            if (request == null || request.name() == null || request.name().isBlank()) {
+                throw ProblemException.badRequest("'name' is required.");
+            }
+            if (request.name().length() > 200) {
+                throw ProblemException.badRequest("'name' must be at most 200 characters.");
+            }
+            Tenant tenant = directory.createTenant(request.name().trim());
+            return Response.status(201).entity(new TenantView(tenant.id, tenant.name)).build();
+        });
     }
 
     @POST
     @Path("/{id}/api-keys")
-    public Response createKey(@PathParam("id") String id) {
-        UUID tenantId = parse(id);
-        if (directory.findTenant(tenantId).isEmpty()) {
-            throw ProblemException.notFound("No tenant " + id + ".");
-        }
-        TenantDirectory.CreatedKey key = directory.createApiKey(tenantId);
-        return Response.status(201).entity(new KeyView(key.id(), key.key())).build();
+    @Operation(summary = "Create an API key", description = "The key is shown only in this response. Requires the "
+            + "admin token and an Idempotency-Key; a replay returns the same key.")
+    public Response createKey(@PathParam("id") String id, String body,
+            @Parameter(description = "Required; see POST /api/v1/sessions/{key}/messages", required = true)
+            @HeaderParam(IdempotentRequests.HEADER) String idempotencyKey, @Context UriInfo uri) {
+        return idempotent.execute(IdempotentRequests.ADMIN_SCOPE, idempotencyKey, "POST", uri.getPath(), body, () -> {
+            UUID tenantId = parseId(id);
+            if (directory.findTenant(tenantId).isEmpty()) {
+                throw ProblemException.notFound("No tenant " + id + ".");
+            }
+            TenantDirectory.CreatedKey key = directory.createApiKey(tenantId);
+            return Response.status(201).entity(new KeyView(key.id(), key.key())).build();
+        });
     }
 
-    private static UUID parse(String id) {
+    private CreateTenant parseBody(String body) {
+        try {
+            return body == null || body.isBlank() ? null : mapper.readValue(body, CreateTenant.class);
+        } catch (JsonProcessingException e) {
+            throw ProblemException.malformedJson(e);
+        }
+    }
+
+    private static UUID parseId(String id) {
         try {
             return UUID.fromString(id);
         } catch (IllegalArgumentException e) {

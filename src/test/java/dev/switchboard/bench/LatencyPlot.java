@@ -18,7 +18,7 @@ import javax.imageio.ImageIO;
 
 /**
  * Draws latency percentiles against offered load from the load generator's open-loop result lines
- * (a JSONL file) into a PNG: {@code LatencyPlot results.jsonl plot.png "title"}.
+ * (a JSONL file; the runs labelled open-RATE) into a PNG: {@code LatencyPlot results.jsonl plot.png "title"}.
  */
 public final class LatencyPlot {
     private static final int WIDTH = 900;
@@ -46,7 +46,7 @@ public final class LatencyPlot {
         for (String line : Files.readAllLines(Path.of(args[0]))) {
             if (!line.isBlank()) {
                 JsonNode node = mapper.readTree(line);
-                if ("open".equals(node.path("mode").asText())) {
+                if (node.path("label").asText().startsWith("open-")) {
                     points.add(node);
                 }
             }

@@ -50,6 +50,7 @@ class ProcessingGuaranteesTest {
 
     private int send(String key, String id, String text) {
         return given().contentType(ContentType.JSON).auth().oauth2(tenant.apiKey())
+                    .header("Idempotency-Key", UUID.randomUUID().toString())
                 .body("{\"id\":\"" + id + "\",\"text\":\"" + text + "\"}")
                 .post("/api/v1/sessions/" + key + "/messages").then().statusCode(202).extract().path("seq");
     }

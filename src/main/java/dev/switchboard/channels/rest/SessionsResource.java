@@ -1,9 +1,12 @@
 package dev.switchboard.channels.rest;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.events.AppendResult;
 import dev.switchboard.events.EventStore;
 import dev.switchboard.events.StoredEvent;
+import dev.switchboard.idempotency.IdempotentRequests;
 import dev.switchboard.ops.ProblemException;
 import dev.switchboard.outbox.Effect;
 import dev.switchboard.outbox.Outbox;
@@ -20,11 +23,15 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 
 /** The REST face of a web-chat session: send messages, read state, the log and the effects. */
 @Path("/api/v1/sessions/{key}")
@@ -38,15 +45,25 @@ public class SessionsResource {
     private final SessionStore sessions;
     private final Outbox outbox;
     private final RequestTenant tenant;
+    private final IdempotentRequests idempotent;
+    private final ObjectMapper mapper;
     private final int maxTextBytes;
 
+    static final String IDEMPOTENCY_DOC = "Idempotency-Key (required): 1-255 printable ASCII characters, bare or "
+            + "as an RFC 8941 string, unique per tenant. A retry with the same key and request gets the first "
+            + "response again with Idempotent-Replayed: true; the same key with a different request is 422; "
+            + "while the first is executing, 409. Keys expire after 24 hours (switchboard.idempotency.ttl).";
+
     SessionsResource(EventStore events, SessionStore sessions, Outbox outbox, RequestTenant tenant,
+            IdempotentRequests idempotent, ObjectMapper mapper,
             @org.eclipse.microprofile.config.inject.ConfigProperty(name = "switchboard.web.max-text-bytes",
                     defaultValue = "16384") int maxTextBytes) {
         this.events = events;
         this.sessions = sessions;
         this.outbox = outbox;
         this.tenant = tenant;
+        this.idempotent = idempotent;
+        this.mapper = mapper;
         this.maxTextBytes = maxTextBytes;
     }
 
@@ -75,24 +92,43 @@ public class SessionsResource {
     @POST
     @Path("/messages")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response send(@PathParam("key") String key, SendMessage body,
-            @HeaderParam("X-Correlation-Id") String correlationId) {
-        SessionAddress address = address(key);
-        if (body == null) {
+    @Operation(summary = "Send a message", description = "Appends a user message to the session's log (created on "
+            + "its first message) and answers 202 with its seq once it is committed. The same client id again "
+            + "returns the same seq. " + IDEMPOTENCY_DOC)
+    public Response send(@PathParam("key") String key, String body,
+            @Parameter(description = IDEMPOTENCY_DOC, required = true)
+            @HeaderParam(IdempotentRequests.HEADER) String idempotencyKey,
+            @HeaderParam("X-Correlation-Id") String correlationId, @Context UriInfo uri) {
+        return idempotent.execute(tenant.get().value(), idempotencyKey, "POST", uri.getPath(), body, () -> {
+            SessionAddress address = address(key);
+            SendMessage message = parse(body);
+            String correlation = correlationId != null && correlationId.length() <= 128 ? correlationId : null;
+            AppendResult result = events.appendUserMessageInTransaction(address, message.id(), message.text(),
+                    correlation);
+            return Response.accepted(new Accepted(result.seq())).build();
+        });
+    }
+
+    private SendMessage parse(String body) {
+        SendMessage message;
+        try {
+            message = body == null || body.isBlank() ? null : mapper.readValue(body, SendMessage.class);
+        } catch (JsonProcessingException e) {
+            throw ProblemException.malformedJson(e);
+        }
+        if (message == null) {
             throw ProblemException.badRequest("A JSON body {\"id\": \"…\", \"text\": \"…\"} is required.");
         }
-        if (body.id() != null && (body.id().isEmpty() || body.id().length() > MAX_ID_LENGTH)) {
+        if (message.id() != null && (message.id().isEmpty() || message.id().length() > MAX_ID_LENGTH)) {
             throw ProblemException.badRequest("'id' must be 1 to " + MAX_ID_LENGTH + " characters.");
         }
-        if (body.text() == null || body.text().isBlank()) {
+        if (message.text() == null || message.text().isBlank()) {
             throw ProblemException.badRequest("'text' is required and must not be blank.");
         }
-        if (body.text().getBytes(StandardCharsets.UTF_8).length > maxTextBytes) {
+        if (message.text().getBytes(StandardCharsets.UTF_8).length > maxTextBytes) {
             throw ProblemException.badRequest("'text' is limited to " + maxTextBytes + " bytes.");
         }
-        String correlation = correlationId != null && correlationId.length() <= 128 ? correlationId : null;
-        AppendResult result = events.appendUserMessage(address, body.id(), body.text(), correlation);
-        return Response.accepted(new Accepted(result.seq())).build();
+        return message;
     }
 
     @GET

@@ -29,7 +29,8 @@ class SessionsApiTest {
     }
 
     private RequestSpecification api() {
-        return given().contentType(ContentType.JSON).auth().oauth2(tenant.apiKey());
+        return given().contentType(ContentType.JSON).auth().oauth2(tenant.apiKey())
+                .header("Idempotency-Key", UUID.randomUUID().toString());
     }
 
     private int send(String key, String id, String text) {
@@ -131,12 +132,13 @@ class SessionsApiTest {
 
     @Test
     void adminCreatesTenantsAndKeysAndValidatesInput() {
-        given().contentType(ContentType.JSON).auth().oauth2(Tenants.ADMIN_TOKEN).body("{\"name\":\"\"}")
+        given().contentType(ContentType.JSON).auth().oauth2(Tenants.ADMIN_TOKEN).header("Idempotency-Key", UUID.randomUUID().toString())
+                .body("{\"name\":\"\"}")
                 .post("/api/v1/admin/tenants").then().statusCode(400).contentType("application/problem+json");
-        given().contentType(ContentType.JSON).auth().oauth2(Tenants.ADMIN_TOKEN)
+        given().contentType(ContentType.JSON).auth().oauth2(Tenants.ADMIN_TOKEN).header("Idempotency-Key", UUID.randomUUID().toString())
                 .post("/api/v1/admin/tenants/" + UUID.randomUUID() + "/api-keys").then().statusCode(404)
                 .contentType("application/problem+json");
-        given().contentType(ContentType.JSON).auth().oauth2(Tenants.ADMIN_TOKEN)
+        given().contentType(ContentType.JSON).auth().oauth2(Tenants.ADMIN_TOKEN).header("Idempotency-Key", UUID.randomUUID().toString())
                 .post("/api/v1/admin/tenants/not-a-uuid/api-keys").then().statusCode(404);
     }
 

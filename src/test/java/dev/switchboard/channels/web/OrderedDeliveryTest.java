@@ -113,6 +113,7 @@ class OrderedDeliveryTest {
         }
         for (int i = 0; i < 4; i++) {
             given().contentType(ContentType.JSON).auth().oauth2(tenant.apiKey())
+                    .header("Idempotency-Key", UUID.randomUUID().toString())
                     .body("{\"id\":\"b" + i + "\",\"text\":\"while away " + i + "\"}")
                     .post("/api/v1/sessions/" + key + "/messages").then().statusCode(202);
         }
