@@ -1,7 +1,20 @@
 package dev.switchboard.agent;
 
+import java.util.List;
 import java.util.Map;
 
-/** An agent's decision: the reply text, the next state and the session's new data. */
-public record AgentReply(String text, String nextState, Map<String, Object> data, String reason) {
+/**
+ * An agent's decision: the reply text ({@code null}: stay silent, e.g. while a human owns the
+ * conversation), the next state, the session's new data, and the transitions taken to get there.
+ */
+public record AgentReply(String text, String nextState, Map<String, Object> data, String reason,
+        List<StateChange> transitions) {
+
+    public AgentReply(String text, String nextState, Map<String, Object> data, String reason) {
+        this(text, nextState, data, reason, List.of());
+    }
+
+    public boolean silent() {
+        return text == null;
+    }
 }

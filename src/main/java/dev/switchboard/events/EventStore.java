@@ -192,6 +192,23 @@ public class EventStore {
                  ORDER BY seq LIMIT ?""", sessionId, afterSeq, limit);
     }
 
+    /** The newest event of a type at or before {@code seq}. */
+    @Transactional
+    public Optional<StoredEvent> lastOfTypeAtOrBefore(long sessionId, String type, long seq) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                SELECT session_id, seq, type, payload::text, client_msg_id, correlation_id, created_at
+                  FROM events WHERE session_id = ? AND seq <= ? AND type = ? ORDER BY seq DESC LIMIT 1""")) {
+            ps.setLong(1, sessionId);
+            ps.setLong(2, seq);
+            ps.setString(3, type);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not read events of session " + sessionId, e);
+        }
+    }
+
     /** A page of a session's log, oldest first. */
     @Transactional
     public List<StoredEvent> page(long sessionId, long afterSeq, int limit) {

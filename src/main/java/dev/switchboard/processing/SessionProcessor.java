@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.agent.Agent;
 import dev.switchboard.agent.AgentInput;
 import dev.switchboard.agent.AgentReply;
+import dev.switchboard.agent.StateChange;
 import dev.switchboard.events.EventStore;
 import dev.switchboard.events.EventTypes;
 import dev.switchboard.events.NewEvent;
@@ -132,12 +133,13 @@ public class SessionProcessor {
 
     private SessionState process(SessionState state, StoredEvent event) {
         String text = event.payload().path("text").asText("");
-        List<NewEvent> derived = new ArrayList<>(3);
+        List<NewEvent> derived = new ArrayList<>(4);
         AgentReply reply;
         try {
-            reply = agent.respond(new AgentInput(state.key(), state.state(), state.data(), event.seq(), text));
-            if (reply == null || reply.text() == null || reply.nextState() == null || reply.nextState().isBlank()
-                    || reply.data() == null) {
+            reply = agent.respond(new AgentInput(state.tenant(), state.key(), state.state(), state.data(), event.seq(),
+                    text));
+            if (reply == null || reply.nextState() == null || reply.nextState().isBlank() || reply.data() == null
+                    || reply.transitions() == null) {
                 throw new IllegalStateException("agent returned an incomplete reply");
             }
         } catch (RuntimeException e) {
@@ -151,17 +153,31 @@ public class SessionProcessor {
         }
 
         List<NewEffect> effects = new ArrayList<>(2);
-        effects.add(new NewEffect(Effect.MESSAGE, mapper.createObjectNode().put("text", reply.text())));
-        boolean transition = !reply.nextState().equals(state.state());
-        if (transition) {
+        if (!reply.silent()) {
+            effects.add(new NewEffect(Effect.MESSAGE, mapper.createObjectNode().put("text", reply.text())));
+        }
+        List<StateChange> changes = reply.transitions();
+        if (changes.isEmpty() && !reply.nextState().equals(state.state())) {
+            changes = List.of(new StateChange(state.state(), reply.nextState(), "reply", reply.reason(), Instant.now()));
+        }
+        for (StateChange change : changes) {
             derived.add(new NewEvent(EventTypes.STATE_TRANSITION, mapper.createObjectNode()
-                    .put("from", state.state())
-                    .put("to", reply.nextState())
+                    .put("from", change.from())
+                    .put("to", change.to())
+                    .put("event", change.event())
                     .put("trigger", event.seq())
-                    .put("reason", reply.reason())));
+                    .put("reason", change.reason())
+                    .put("at", change.at().toString())));
+        }
+        if (!reply.nextState().equals(state.state())) {
             effects.add(new NewEffect(Effect.STATE, mapper.createObjectNode().put("state", reply.nextState())));
         }
+        // the outcome of processing: what was said (nothing, when silent) and the state it left, so that
+        // replaying the log rebuilds the session's state at any seq without running the agent again
         ObjectNode assistant = mapper.createObjectNode().put("text", reply.text()).put("replyTo", event.seq());
+        assistant.put("state", reply.nextState());
+        assistant.set("data", mapper.valueToTree(reply.data()));
+        assistant.put("version", state.version() + 1);
         derived.add(new NewEvent(EventTypes.ASSISTANT_MESSAGE, assistant));
 
         SessionState next = committer.submit(new Outcome(state, event, reply, derived, assistant, effects));
@@ -187,7 +203,9 @@ public class SessionProcessor {
         SessionState state = o.prior();
         SessionStore.Committed committed = sessions.commit(state, o.reply().nextState(), o.reply().data(),
                 o.event().seq(), o.derived().size(), o.effects().size());
-        o.assistant().put("effectSeq", committed.firstEffectSeq());
+        if (!o.effects().isEmpty()) {
+            o.assistant().put("effectSeq", committed.firstEffectSeq());
+        }
         events.appendDerived(state.tenant(), state.id(), committed.firstEventSeq(), o.derived(),
                 o.event().correlationId());
         outbox.record(state.address(), state.id(), committed.firstEffectSeq(), o.event().seq(), o.effects());

@@ -77,7 +77,7 @@ final class BenchSession implements WebSocket.Listener {
             byClientId.put(id, new Pending(id, intendedStartNanos, run.measuring(intendedStartNanos)));
             sent++;
         }
-        String frame = "{\"type\":\"message\",\"id\":\"" + id + "\",\"text\":\"load " + id + "\"}";
+        String frame = "{\"type\":\"message\",\"id\":\"" + id + "\",\"text\":\"hello " + id + "\"}";
         synchronized (this) {
             lastSend = lastSend.thenCompose(ignored -> socket.sendText(frame, true))
                     .exceptionally(e -> {

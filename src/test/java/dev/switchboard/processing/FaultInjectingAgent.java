@@ -3,7 +3,7 @@ package dev.switchboard.processing;
 import dev.switchboard.agent.Agent;
 import dev.switchboard.agent.AgentInput;
 import dev.switchboard.agent.AgentReply;
-import dev.switchboard.agent.RuleBasedAgent;
+import dev.switchboard.agent.ConversationAgent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Alternative;
@@ -13,9 +13,9 @@ import jakarta.enterprise.inject.Alternative;
 @Priority(1)
 @ApplicationScoped
 public class FaultInjectingAgent implements Agent {
-    private final RuleBasedAgent rules;
+    private final ConversationAgent rules;
 
-    FaultInjectingAgent(RuleBasedAgent rules) {
+    FaultInjectingAgent(ConversationAgent rules) {
         this.rules = rules;
     }
 

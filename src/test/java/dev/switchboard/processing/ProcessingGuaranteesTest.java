@@ -70,7 +70,7 @@ class ProcessingGuaranteesTest {
         try {
             for (int s = 0; s < 3; s++) {
                 for (int m = 0; m < 5; m++) {
-                    send("crash-" + s, "m" + m, "message " + m);
+                    send("crash-" + s, "m" + m, "hello " + m);
                 }
             }
             assertEquals(15, count("SELECT count(*) FROM events WHERE tenant_id = ?::uuid AND type = 'user_message'"),
@@ -94,7 +94,7 @@ class ProcessingGuaranteesTest {
         scheduler.stop();
         try {
             for (int m = 0; m < 20; m++) {
-                send("race", "m" + m, "message " + m);
+                send("race", "m" + m, "hello " + m);
             }
         } finally {
             scheduler.start();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.events.AppendResult;
 import dev.switchboard.events.EventStore;
+import dev.switchboard.events.EventTypes;
 import dev.switchboard.events.StoredEvent;
 import dev.switchboard.idempotency.IdempotentRequests;
 import dev.switchboard.ops.ProblemException;
@@ -136,6 +137,23 @@ public class SessionsResource {
         return find(key);
     }
 
+    @RegisterForReflection
+    public record StateAt(long atSeq, String state, JsonNode data, long version) {
+    }
+
+    @GET
+    @Path("/state")
+    @Operation(summary = "The session's state as it was after event atSeq",
+            description = "Rebuilt from the log alone (no agent runs); without atSeq, after the last event.")
+    public StateAt stateAt(@PathParam("key") String key, @QueryParam("atSeq") String atSeq) {
+        SessionView session = find(key);
+        long seq = atSeq == null || atSeq.isEmpty() ? session.lastSeq() : afterSeq(atSeq);
+        return events.lastOfTypeAtOrBefore(session.id(), EventTypes.ASSISTANT_MESSAGE, seq)
+                .map(e -> new StateAt(seq, e.payload().path("state").asText(), e.payload().path("data"),
+                        e.payload().path("version").asLong()))
+                .orElseGet(() -> new StateAt(seq, SessionStore.INITIAL_STATE, mapper.createObjectNode(), 0));
+    }
+
     @GET
     @Path("/events")
     public Page<EventItem> events(@PathParam("key") String key, @QueryParam("afterSeq") String afterSeq,
@@ -182,7 +200,7 @@ public class SessionsResource {
         } catch (NumberFormatException ignored) {
             // answered below
         }
-        throw ProblemException.badRequest("'afterSeq' must be a non-negative integer.");
+        throw ProblemException.badRequest("Sequence numbers ('afterSeq', 'atSeq') are non-negative integers.");
     }
 
     private static int limit(String value) {
