@@ -1,5 +1,6 @@
 package dev.switchboard.agent;
 
+import dev.switchboard.agent.llm.LlmAnswerer;
 import dev.switchboard.statemachine.Position;
 import dev.switchboard.statemachine.StateMachine;
 import dev.switchboard.statemachine.TransitionRecord;
@@ -32,11 +33,13 @@ public class ConversationAgent implements Agent {
     private static final List<String> BOOKING_SLOTS = List.of("service", "date", "time");
 
     private final AgentDefinitions definitions;
+    private final LlmAnswerer llm;
     private final StateMachine<ConversationState, ConversationEvent, Turn> machine;
 
-    ConversationAgent(AgentDefinitions definitions,
+    ConversationAgent(AgentDefinitions definitions, LlmAnswerer llm,
             @ConfigProperty(name = "switchboard.agent.fallback-limit", defaultValue = "3") int fallbackLimit) {
         this.definitions = definitions;
+        this.llm = llm;
         this.machine = ConversationMachine.build(fallbackLimit);
     }
 
@@ -55,12 +58,12 @@ public class ConversationAgent implements Agent {
         run.fire(ConversationEvent.MESSAGE, turn, "message " + input.seq());
         Classification c = Classifier.classify(definition, input.text());
         turn.data.put("lastIntent", c.intent());
-        String text = decide(run, turn, c, definition);
+        String text = decide(input, run, turn, c, definition);
         return reply(text, run, turn, "intent:" + c.intent() + String.format(" (%.2f)", c.confidence()));
     }
 
-    private String decide(StateMachine.Run<ConversationState, ConversationEvent, Turn> run, Turn turn,
-            Classification c, IntentDefinition definition) {
+    private String decide(AgentInput input, StateMachine.Run<ConversationState, ConversationEvent, Turn> run,
+            Turn turn, Classification c, IntentDefinition definition) {
         boolean confirming = turn.flag(ConversationMachine.AWAITING_CONFIRMATION_FLAG);
         boolean booking = "booking".equals(turn.data.get("goal")) || c.is("book");
         if (booking) {
@@ -106,6 +109,15 @@ public class ConversationAgent implements Agent {
         if (configured.isPresent()) {
             run.fire(ConversationEvent.ANSWERED, turn, "configured reply");
             return configured.get();
+        }
+        if (llm.enabled() && (c.is(Classification.UNKNOWN) || c.is("help"))) {
+            LlmAnswerer.Answer answer = llm.answer(input);
+            turn.calls.add(answer.call());
+            if (answer.text() != null) {
+                run.fire(ConversationEvent.ANSWERED, turn, "answered by " + answer.call().model());
+                return answer.text();
+            }
+            // the model failed: the classifier answers, as if there were no model
         }
         switch (c.intent()) {
             case "greeting" -> {
@@ -161,6 +173,6 @@ public class ConversationAgent implements Agent {
             changes.add(new StateChange(t.from().wireName(), t.to().wireName(), t.event().name().toLowerCase(),
                     t.reason(), t.at()));
         }
-        return new AgentReply(text, run.state().wireName(), turn.data, reason, changes);
+        return new AgentReply(text, run.state().wireName(), turn.data, reason, changes, turn.calls);
     }
 }

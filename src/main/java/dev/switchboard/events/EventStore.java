@@ -19,6 +19,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -190,6 +191,17 @@ public class EventStore {
                 SELECT session_id, seq, type, payload::text, client_msg_id, correlation_id, created_at
                   FROM events WHERE session_id = ? AND seq > ? AND type = 'user_message'
                  ORDER BY seq LIMIT ?""", sessionId, afterSeq, limit);
+    }
+
+    /** The last {@code limit} conversation messages (user and assistant) before {@code beforeSeq}, oldest first. */
+    @Transactional
+    public List<StoredEvent> recentMessages(long sessionId, long beforeSeq, int limit) {
+        List<StoredEvent> newestFirst = query("""
+                SELECT session_id, seq, type, payload::text, client_msg_id, correlation_id, created_at
+                  FROM events WHERE session_id = ? AND seq < ? AND type IN ('user_message', 'assistant_message')
+                 ORDER BY seq DESC LIMIT ?""", sessionId, beforeSeq, limit);
+        Collections.reverse(newestFirst);
+        return newestFirst;
     }
 
     /** The newest event of a type at or before {@code seq}. */

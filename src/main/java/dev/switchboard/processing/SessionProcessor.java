@@ -3,6 +3,7 @@ package dev.switchboard.processing;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.agent.Agent;
+import dev.switchboard.agent.AgentCall;
 import dev.switchboard.agent.AgentInput;
 import dev.switchboard.agent.AgentReply;
 import dev.switchboard.agent.StateChange;
@@ -136,10 +137,10 @@ public class SessionProcessor {
         List<NewEvent> derived = new ArrayList<>(4);
         AgentReply reply;
         try {
-            reply = agent.respond(new AgentInput(state.tenant(), state.key(), state.state(), state.data(), event.seq(),
+            reply = agent.respond(new AgentInput(state.address(), state.id(), state.state(), state.data(), event.seq(),
                     text));
             if (reply == null || reply.nextState() == null || reply.nextState().isBlank() || reply.data() == null
-                    || reply.transitions() == null) {
+                    || reply.transitions() == null || reply.calls() == null) {
                 throw new IllegalStateException("agent returned an incomplete reply");
             }
         } catch (RuntimeException e) {
@@ -171,6 +172,9 @@ public class SessionProcessor {
         }
         if (!reply.nextState().equals(state.state())) {
             effects.add(new NewEffect(Effect.STATE, mapper.createObjectNode().put("state", reply.nextState())));
+        }
+        for (AgentCall call : reply.calls()) {
+            derived.add(new NewEvent(EventTypes.AGENT_CALL, mapper.valueToTree(call)));
         }
         // the outcome of processing: what was said (nothing, when silent) and the state it left, so that
         // replaying the log rebuilds the session's state at any seq without running the agent again

@@ -33,6 +33,10 @@ class ServerFrames {
         return write(frame);
     }
 
+    String token(long replyTo, String text) {
+        return write(mapper.createObjectNode().put("type", "token").put("replyTo", replyTo).put("text", text));
+    }
+
     String error(String code, String message, String clientId) {
         ObjectNode frame = mapper.createObjectNode().put("type", "error").put("code", code).put("message", message);
         if (clientId != null) {
