@@ -30,6 +30,7 @@ public class ConversationAgent implements Agent {
     static final String ESCALATED = "I'm having trouble understanding, so I'm passing you to a person who can help.";
     static final String NOT_UNDERSTOOD = "Sorry, I didn't understand that. You can book an appointment, "
             + "ask for help, or ask for a person.";
+    static final String RELEASED = "You're back with the assistant. How can I help?";
     private static final List<String> BOOKING_SLOTS = List.of("service", "date", "time");
 
     private final AgentDefinitions definitions;
@@ -49,6 +50,13 @@ public class ConversationAgent implements Agent {
         Turn turn = new Turn(input.data());
         turn.data.merge("turns", 1, (a, b) -> ((Number) a).intValue() + 1);
         StateMachine.Run<ConversationState, ConversationEvent, Turn> run = machine.resume(position(input, turn));
+        if (input.isRelease()) {
+            if (run.state() != ConversationState.HANDOFF) {
+                return reply(null, run, turn, "release: not in handoff");
+            }
+            run.fire(ConversationEvent.RELEASED, turn, "released by an operator");
+            return reply(RELEASED, run, turn, "released");
+        }
         if (run.state() == ConversationState.HANDOFF) {
             return reply(null, run, turn, "handoff:silent");
         }

@@ -83,7 +83,8 @@ public class EventStore {
             String correlationId) {
         execute("SAVEPOINT sb_append");
         try {
-            AppendResult result = insertInbound(address, clientMsgId, payload(text), correlationId);
+            AppendResult result = insertInbound(address, EventTypes.USER_MESSAGE, clientMsgId, payload(text),
+                    correlationId);
             execute("RELEASE SAVEPOINT sb_append");
             return result;
         } catch (DuplicateClientId duplicate) {
@@ -108,7 +109,8 @@ public class EventStore {
         return QuarkusTransaction.requiringNew().call(() -> {
             List<AppendResult> results = new ArrayList<>(requests.size());
             for (AppendRequest r : requests) {
-                results.add(insertInbound(r.address(), r.clientMsgId(), payload(r.text()), r.correlationId()));
+                results.add(insertInbound(r.address(), EventTypes.USER_MESSAGE, r.clientMsgId(), payload(r.text()),
+                        r.correlationId()));
             }
             return results;
         });
@@ -117,7 +119,8 @@ public class EventStore {
     /** Appends one message in its own transaction; a duplicate client id returns the original event. */
     private AppendResult appendOne(AppendRequest r) {
         try {
-            return QuarkusTransaction.requiringNew().call(() -> insertInbound(r.address(), r.clientMsgId(),
+            return QuarkusTransaction.requiringNew().call(() -> insertInbound(r.address(), EventTypes.USER_MESSAGE,
+                    r.clientMsgId(),
                     payload(r.text()), r.correlationId()));
         } catch (DuplicateClientId duplicate) {
             duplicateCounter.increment();
@@ -131,7 +134,13 @@ public class EventStore {
         return mapper.createObjectNode().put("text", text);
     }
 
-    private AppendResult insertInbound(SessionAddress address, String clientMsgId, ObjectNode payload,
+    /** Appends an operator's release of a handed-over session, in the caller's transaction. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public AppendResult appendReleaseInTransaction(SessionAddress address, String correlationId) {
+        return insertInbound(address, EventTypes.HANDOFF_RELEASED, null, mapper.createObjectNode(), correlationId);
+    }
+
+    private AppendResult insertInbound(SessionAddress address, String type, String clientMsgId, ObjectNode payload,
             String correlationId) {
         SessionStore.Slot slot = sessions.reserveInboundSeq(address);
         String sql = """
@@ -142,7 +151,7 @@ public class EventStore {
             ps.setObject(1, address.tenant().value());
             ps.setLong(2, slot.sessionId());
             ps.setLong(3, slot.seq());
-            ps.setString(4, EventTypes.USER_MESSAGE);
+            ps.setString(4, type);
             ps.setString(5, json(payload));
             ps.setString(6, clientMsgId);
             ps.setString(7, correlationId);
@@ -184,12 +193,12 @@ public class EventStore {
         }
     }
 
-    /** Inbound events after {@code afterSeq}, oldest first: the processing queue of a session. */
+    /** Inbound events (messages, releases) after {@code afterSeq}, oldest first: the processing queue of a session. */
     @Transactional
     public List<StoredEvent> inboundAfter(long sessionId, long afterSeq, int limit) {
         return query("""
                 SELECT session_id, seq, type, payload::text, client_msg_id, correlation_id, created_at
-                  FROM events WHERE session_id = ? AND seq > ? AND type = 'user_message'
+                  FROM events WHERE session_id = ? AND seq > ? AND type IN ('user_message', 'handoff_released')
                  ORDER BY seq LIMIT ?""", sessionId, afterSeq, limit);
     }
 

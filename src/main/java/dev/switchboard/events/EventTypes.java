@@ -1,8 +1,10 @@
 package dev.switchboard.events;
 
-/** The event types of the log. Only {@link #USER_MESSAGE} is inbound (needs processing). */
+/** The event types of the log. {@link #USER_MESSAGE} and {@link #HANDOFF_RELEASED} are inbound (need processing). */
 public final class EventTypes {
     public static final String USER_MESSAGE = "user_message";
+    /** An operator hands the conversation back to the bot. */
+    public static final String HANDOFF_RELEASED = "handoff_released";
     public static final String ASSISTANT_MESSAGE = "assistant_message";
     public static final String STATE_TRANSITION = "state_transition";
     public static final String ERROR = "error";

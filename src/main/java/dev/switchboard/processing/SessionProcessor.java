@@ -22,6 +22,7 @@ import dev.switchboard.sessions.StaleSessionException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import dev.switchboard.statemachine.TransitionRejected;
 import dev.switchboard.storage.GroupCommitter;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -138,7 +139,7 @@ public class SessionProcessor {
         AgentReply reply;
         try {
             reply = agent.respond(new AgentInput(state.address(), state.id(), state.state(), state.data(), event.seq(),
-                    text));
+                    event.type(), text));
             if (reply == null || reply.nextState() == null || reply.nextState().isBlank() || reply.data() == null
                     || reply.transitions() == null || reply.calls() == null) {
                 throw new IllegalStateException("agent returned an incomplete reply");
@@ -147,8 +148,9 @@ public class SessionProcessor {
             agentFailures.increment();
             LOG.warnf("agent failed on session %d event %d: %s", state.id(), event.seq(), e.toString());
             derived.add(new NewEvent(EventTypes.ERROR, mapper.createObjectNode()
-                    .put("code", "agent_failed")
-                    .put("message", e.getClass().getSimpleName())
+                    .put("code", e instanceof TransitionRejected ? "transition_rejected" : "agent_failed")
+                    // a rejected transition names states and events only; other messages may carry user text
+                    .put("message", e instanceof TransitionRejected ? e.getMessage() : e.getClass().getSimpleName())
                     .put("replyTo", event.seq())));
             reply = new AgentReply(FALLBACK_TEXT, state.state(), state.data(), "fallback:agent_failed");
         }

@@ -132,6 +132,13 @@ class ConversationFlowTest {
         assertEquals(1, db.count("SELECT count(*) FROM events e JOIN sessions s ON s.id = e.session_id "
                 + "WHERE s.tenant_id = ?::uuid AND s.external_key = 'lost' AND e.type = 'state_transition' "
                 + "AND e.payload->>'to' = 'handoff' AND e.payload->>'reason' LIKE 'limit of 3%'", tenant.tenantId()));
+
+        api().post("/api/v1/sessions/lost/release").then().statusCode(202);
+        assertEquals(ConversationAgent.RELEASED, awaitReplies("lost", 5).get(4));
+        assertEquals("awaiting_input", session("lost").getString("state"));
+        send("lost", "hello");
+        assertEquals(ConversationAgent.GREETING, awaitReplies("lost", 6).get(5));
+        api().post("/api/v1/sessions/nobody/release").then().statusCode(404);
     }
 
     @Test

@@ -168,4 +168,23 @@ class ProcessingGuaranteesTest {
                 + "AND payload->>'code' = 'agent_failed'", id));
         assertEquals("active", db.text("SELECT status FROM sessions WHERE id = ?", id));
     }
+
+    @Test
+    void aRejectedTransitionIsRecordedAndLeavesTheStateAsItWas() {
+        send("rejected", "m1", "hello");
+        long id = sessionId("rejected");
+        Eventually.within(Duration.ofSeconds(10), "processed",
+                () -> db.count("SELECT processed_seq FROM sessions WHERE id = ?", id) == 1);
+        long version = db.count("SELECT version FROM sessions WHERE id = ?", id);
+        String data = db.text("SELECT data::text FROM sessions WHERE id = ?", id);
+        send("rejected", "m2", "yes #reject");
+        Eventually.within(Duration.ofSeconds(10), "answered",
+                () -> db.count("SELECT count(*) FROM effects WHERE session_id = ? AND type = 'message'", id) == 2);
+        assertEquals("event CONFIRMED rejected in state awaiting_input: no transition for it", db.text(
+                "SELECT payload->>'message' FROM events WHERE session_id = ? AND type = 'error' "
+                        + "AND payload->>'code' = 'transition_rejected'", id));
+        assertEquals("awaiting_input", db.text("SELECT state FROM sessions WHERE id = ?", id));
+        assertEquals(data, db.text("SELECT data::text FROM sessions WHERE id = ?", id), "data untouched");
+        assertEquals(version + 1, db.count("SELECT version FROM sessions WHERE id = ?", id));
+    }
 }

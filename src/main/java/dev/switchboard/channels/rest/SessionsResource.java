@@ -103,11 +103,29 @@ public class SessionsResource {
         return idempotent.execute(tenant.get().value(), idempotencyKey, "POST", uri.getPath(), body, () -> {
             SessionAddress address = address(key);
             SendMessage message = parse(body);
-            String correlation = correlationId != null && correlationId.length() <= 128 ? correlationId : null;
             AppendResult result = events.appendUserMessageInTransaction(address, message.id(), message.text(),
-                    correlation);
+                    correlation(correlationId));
             return Response.accepted(new Accepted(result.seq())).build();
         });
+    }
+
+    @POST
+    @Path("/release")
+    @Operation(summary = "Hand a session back to the bot", description = "Ends a handoff: an operator is done. "
+            + "Appended to the log and processed in order like a message; 202 with its seq. " + IDEMPOTENCY_DOC)
+    public Response release(@PathParam("key") String key,
+            @Parameter(description = IDEMPOTENCY_DOC, required = true)
+            @HeaderParam(IdempotentRequests.HEADER) String idempotencyKey,
+            @HeaderParam("X-Correlation-Id") String correlationId, @Context UriInfo uri) {
+        return idempotent.execute(tenant.get().value(), idempotencyKey, "POST", uri.getPath(), "", () -> {
+            find(key);
+            AppendResult result = events.appendReleaseInTransaction(address(key), correlation(correlationId));
+            return Response.accepted(new Accepted(result.seq())).build();
+        });
+    }
+
+    private static String correlation(String header) {
+        return header != null && header.length() <= 128 ? header : null;
     }
 
     private SendMessage parse(String body) {
