@@ -16,6 +16,7 @@ import static dev.switchboard.agent.ConversationState.AWAITING_CONFIRMATION;
 import static dev.switchboard.agent.ConversationState.AWAITING_INPUT;
 import static dev.switchboard.agent.ConversationState.COMPLETED;
 import static dev.switchboard.agent.ConversationState.ERROR;
+import static dev.switchboard.agent.ConversationState.EXPIRED;
 import static dev.switchboard.agent.ConversationState.FALLBACK;
 import static dev.switchboard.agent.ConversationState.HANDOFF;
 import static dev.switchboard.agent.ConversationState.IDLE;
@@ -40,6 +41,7 @@ final class ConversationMachine {
                 .transition(IDLE, START, AWAITING_INPUT)
                 .transition(COMPLETED, START, AWAITING_INPUT)
                 .transition(ERROR, START, AWAITING_INPUT)
+                .transition(EXPIRED, START, AWAITING_INPUT)
                 .transition(AGENT_ACTIVE, MESSAGE, PROCESSING_INTENT)
                 .transition(PROCESSING_INTENT, ANSWERED, AWAITING_INPUT)
                 .transition(PROCESSING_INTENT, SLOTS_MISSING, AWAITING_INPUT)

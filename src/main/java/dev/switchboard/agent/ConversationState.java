@@ -14,7 +14,9 @@ public enum ConversationState {
     /** A human owns the conversation: the bot stays silent until it is released. */
     HANDOFF,
     COMPLETED,
-    ERROR;
+    ERROR,
+    /** Set by the inactivity expiry; the next message starts a fresh conversation. */
+    EXPIRED;
 
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);

@@ -213,15 +213,18 @@ public class EventStore {
         return newestFirst;
     }
 
-    /** The newest event of a type at or before {@code seq}. */
+    /**
+     * The newest state snapshot at or before {@code seq}: the outcome of processing a message
+     * ({@code assistant_message}) or an expiry ({@code session_expired}); both carry state, data, version.
+     */
     @Transactional
-    public Optional<StoredEvent> lastOfTypeAtOrBefore(long sessionId, String type, long seq) {
+    public Optional<StoredEvent> lastSnapshotAtOrBefore(long sessionId, long seq) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
                 SELECT session_id, seq, type, payload::text, client_msg_id, correlation_id, created_at
-                  FROM events WHERE session_id = ? AND seq <= ? AND type = ? ORDER BY seq DESC LIMIT 1""")) {
+                  FROM events WHERE session_id = ? AND seq <= ? AND type IN ('assistant_message', 'session_expired')
+                 ORDER BY seq DESC LIMIT 1""")) {
             ps.setLong(1, sessionId);
             ps.setLong(2, seq);
-            ps.setString(3, type);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(read(rs)) : Optional.empty();
             }

@@ -8,6 +8,8 @@ public final class EventTypes {
     public static final String ASSISTANT_MESSAGE = "assistant_message";
     public static final String STATE_TRANSITION = "state_transition";
     public static final String ERROR = "error";
+    /** The session was idle too long: its state became {@code expired}; carries the new state snapshot. */
+    public static final String SESSION_EXPIRED = "session_expired";
     /** A call to an outside model (LLM): model, latency, tokens, fallback reason. */
     public static final String AGENT_CALL = "agent_call";
 

@@ -10,12 +10,21 @@ public class ProblemException extends RuntimeException {
     private final int status;
     private final String slug;
     private final String title;
+    private long retryAfterSeconds;
 
     public ProblemException(int status, String slug, String title, String detail) {
         super(detail);
         this.status = status;
         this.slug = slug;
         this.title = title;
+    }
+
+    /** 429: the tenant sends faster than its limit; {@code Retry-After} tells when to try again. */
+    public static ProblemException rateLimited(long retryAfterSeconds) {
+        ProblemException e = new ProblemException(429, "rate-limited", "Too many requests",
+                "This tenant is over its message rate limit; retry after " + retryAfterSeconds + " s.");
+        e.retryAfterSeconds = retryAfterSeconds;
+        return e;
     }
 
     public static ProblemException badRequest(String detail) {
@@ -41,6 +50,11 @@ public class ProblemException extends RuntimeException {
 
     public String slug() {
         return slug;
+    }
+
+    /** Seconds for a {@code Retry-After} header; 0 for none. */
+    public long retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 
     public String title() {

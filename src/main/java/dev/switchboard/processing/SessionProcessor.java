@@ -11,6 +11,7 @@ import dev.switchboard.events.EventStore;
 import dev.switchboard.events.EventTypes;
 import dev.switchboard.events.NewEvent;
 import dev.switchboard.events.StoredEvent;
+import dev.switchboard.ops.CorrelationId;
 import dev.switchboard.outbox.Effect;
 import dev.switchboard.outbox.NewEffect;
 import dev.switchboard.outbox.Outbox;
@@ -33,6 +34,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
 
 /**
  * Turns one inbound event into the session's new state, its effects and derived events, written in
@@ -134,6 +136,17 @@ public class SessionProcessor {
     }
 
     private SessionState process(SessionState state, StoredEvent event) {
+        if (event.correlationId() != null) {
+            MDC.put(CorrelationId.MDC_KEY, event.correlationId());
+        }
+        try {
+            return processTraced(state, event);
+        } finally {
+            MDC.remove(CorrelationId.MDC_KEY);
+        }
+    }
+
+    private SessionState processTraced(SessionState state, StoredEvent event) {
         String text = event.payload().path("text").asText("");
         List<NewEvent> derived = new ArrayList<>(4);
         AgentReply reply;

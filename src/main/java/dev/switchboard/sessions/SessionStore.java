@@ -10,6 +10,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -214,6 +216,29 @@ public class SessionStore {
             return ids;
         } catch (SQLException e) {
             throw new IllegalStateException("could not list sessions behind", e);
+        }
+    }
+
+    /** Active, caught-up sessions with no activity since {@code before} that are not expired yet. */
+    @Transactional
+    public List<Long> inactiveSince(Instant before, int limit) {
+        String sql = """
+                SELECT id FROM sessions
+                 WHERE last_activity_at < ? AND state <> 'expired' AND status = 'active'
+                   AND processed_seq = last_inbound_seq
+                 ORDER BY last_activity_at LIMIT ?""";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setTimestamp(1, Timestamp.from(before));
+            ps.setInt(2, limit);
+            List<Long> ids = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getLong(1));
+                }
+            }
+            return ids;
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not list inactive sessions", e);
         }
     }
 

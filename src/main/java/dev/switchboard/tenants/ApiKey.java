@@ -29,4 +29,15 @@ public class ApiKey extends PanacheEntityBase {
 
     @Column(name = "revoked_at")
     public Instant revokedAt;
+
+    /** Set when the key was rotated: it keeps working until then, for the overlap. */
+    @Column(name = "expires_at")
+    public Instant expiresAt;
+
+    @Column(name = "last_used_at")
+    public Instant lastUsedAt;
+
+    boolean usableAt(Instant now) {
+        return revokedAt == null && (expiresAt == null || expiresAt.isAfter(now));
+    }
 }

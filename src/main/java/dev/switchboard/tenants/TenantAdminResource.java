@@ -6,6 +6,8 @@ import dev.switchboard.idempotency.IdempotentRequests;
 import dev.switchboard.ops.ProblemException;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -15,7 +17,10 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 
@@ -28,8 +33,13 @@ public class TenantAdminResource {
     private final IdempotentRequests idempotent;
     private final ObjectMapper mapper;
 
-    TenantAdminResource(TenantDirectory directory, IdempotentRequests idempotent, ObjectMapper mapper) {
+    private final Duration rotationOverlap;
+
+    TenantAdminResource(TenantDirectory directory, IdempotentRequests idempotent, ObjectMapper mapper,
+            @ConfigProperty(name = "switchboard.auth.key-rotation-overlap", defaultValue = "24h")
+            Duration rotationOverlap) {
         this.directory = directory;
+        this.rotationOverlap = rotationOverlap;
         this.idempotent = idempotent;
         this.mapper = mapper;
     }
@@ -72,13 +82,57 @@ public class TenantAdminResource {
             @Parameter(description = "Required; see POST /api/v1/sessions/{key}/messages", required = true)
             @HeaderParam(IdempotentRequests.HEADER) String idempotencyKey, @Context UriInfo uri) {
         return idempotent.execute(IdempotentRequests.ADMIN_SCOPE, idempotencyKey, "POST", uri.getPath(), body, () -> {
-            UUID tenantId = parseId(id);
-            if (directory.findTenant(tenantId).isEmpty()) {
-                throw ProblemException.notFound("No tenant " + id + ".");
-            }
-            TenantDirectory.CreatedKey key = directory.createApiKey(tenantId);
+            TenantDirectory.CreatedKey key = directory.createApiKey(existing(id));
             return Response.status(201).entity(new KeyView(key.id(), key.key())).build();
         });
+    }
+
+    @GET
+    @Path("/{id}/api-keys")
+    @Operation(summary = "List a tenant's API keys", description = "Prefixes only; never the keys.")
+    public List<TenantDirectory.KeyInfo> listKeys(@PathParam("id") String id) {
+        return directory.listKeys(existing(id));
+    }
+
+    @DELETE
+    @Path("/{id}/api-keys/{keyId}")
+    @Operation(summary = "Revoke an API key at once")
+    public Response revokeKey(@PathParam("id") String id, @PathParam("keyId") String keyId) {
+        if (!directory.revoke(existing(id), parseKeyId(keyId))) {
+            throw ProblemException.notFound("No API key " + keyId + " for tenant " + id + ".");
+        }
+        return Response.noContent().build();
+    }
+
+    @POST
+    @Path("/{id}/api-keys/{keyId}/rotate")
+    @Operation(summary = "Rotate an API key", description = "Issues a new key (shown only in this response); the "
+            + "old one keeps working for switchboard.auth.key-rotation-overlap. Requires an Idempotency-Key.")
+    public Response rotateKey(@PathParam("id") String id, @PathParam("keyId") String keyId, String body,
+            @Parameter(description = "Required; see POST /api/v1/sessions/{key}/messages", required = true)
+            @HeaderParam(IdempotentRequests.HEADER) String idempotencyKey, @Context UriInfo uri) {
+        return idempotent.execute(IdempotentRequests.ADMIN_SCOPE, idempotencyKey, "POST", uri.getPath(), body, () -> {
+            TenantDirectory.CreatedKey key = directory.rotate(existing(id), parseKeyId(keyId), rotationOverlap)
+                    .orElseThrow(() -> ProblemException.notFound("No usable API key " + keyId + " for tenant " + id
+                            + "."));
+            return Response.status(201).entity(new KeyView(key.id(), key.key())).build();
+        });
+    }
+
+    private UUID existing(String id) {
+        UUID tenantId = parseId(id);
+        if (directory.findTenant(tenantId).isEmpty()) {
+            throw ProblemException.notFound("No tenant " + id + ".");
+        }
+        return tenantId;
+    }
+
+    private static UUID parseKeyId(String keyId) {
+        try {
+            return UUID.fromString(keyId);
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.notFound("No API key " + keyId + ".");
+        }
     }
 
     private CreateTenant parseBody(String body) {

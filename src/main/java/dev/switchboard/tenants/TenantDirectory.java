@@ -1,17 +1,21 @@
 package dev.switchboard.tenants;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Tenants and their API keys: creation, and authentication of a presented key.
+ * Tenants and their API keys: creation, rotation, revocation, and authentication of a presented key.
  * Authentication results are cached briefly so that the hot path (every WebSocket
  * upgrade, every REST call) does not pay a database round trip.
  */
@@ -26,8 +30,19 @@ public class TenantDirectory {
     public record CreatedKey(UUID id, String key) {
     }
 
-    private record CachedLookup(Optional<TenantId> tenant, Instant expiresAt) {
+    private record KeyMatch(UUID keyId, TenantId tenant, Instant keyExpiresAt) {
     }
+
+    private record CachedLookup(Optional<KeyMatch> match, Instant expiresAt) {
+    }
+
+    /** What the API shows of a key: never the key itself. */
+    @RegisterForReflection
+    public record KeyInfo(UUID id, String prefix, Instant createdAt, Instant lastUsedAt, Instant expiresAt,
+            Instant revokedAt) {
+    }
+
+    private final ConcurrentHashMap<UUID, Instant> lastUsed = new ConcurrentHashMap<>();
 
     @Transactional
     public Tenant createTenant(String name) {
@@ -72,7 +87,7 @@ public class TenantDirectory {
         return new CreatedKey(key.id, plainKey);
     }
 
-    /** The tenant a presented API key belongs to, if the key is known and not revoked. */
+    /** The tenant a presented API key belongs to, if the key is known, not revoked and not expired. */
     public Optional<TenantId> authenticate(String presentedKey) {
         if (presentedKey == null || presentedKey.isBlank() || presentedKey.length() > 512) {
             return Optional.empty();
@@ -80,21 +95,74 @@ public class TenantDirectory {
         String hash = KeyHash.of(presentedKey);
         Instant now = Instant.now();
         CachedLookup cached = byHash.get(hash);
-        if (cached != null && cached.expiresAt().isAfter(now)) {
-            return cached.tenant();
+        if (cached == null || !cached.expiresAt().isAfter(now)) {
+            if (byHash.size() > 100_000) {
+                byHash.clear();
+            }
+            cached = new CachedLookup(lookup(hash), now.plus(CACHE_TTL));
+            byHash.put(hash, cached);
         }
-        Optional<TenantId> tenant = lookup(hash);
-        if (byHash.size() > 100_000) {
-            byHash.clear();
-        }
-        byHash.put(hash, new CachedLookup(tenant, now.plus(CACHE_TTL)));
-        return tenant;
+        Optional<KeyMatch> match = cached.match()
+                .filter(m -> m.keyExpiresAt() == null || m.keyExpiresAt().isAfter(now));
+        match.ifPresent(m -> lastUsed.put(m.keyId(), now));
+        return match.map(KeyMatch::tenant);
     }
 
     @Transactional
-    Optional<TenantId> lookup(String hash) {
+    Optional<KeyMatch> lookup(String hash) {
         return ApiKey.<ApiKey>find("keyHash = ?1 and revokedAt is null", hash)
                 .firstResultOptional()
-                .map(key -> new TenantId(key.tenantId));
+                .map(key -> new KeyMatch(key.id, new TenantId(key.tenantId), key.expiresAt));
+    }
+
+    @Transactional
+    public List<KeyInfo> listKeys(UUID tenantId) {
+        return ApiKey.<ApiKey>list("tenantId = ?1 order by createdAt", tenantId).stream()
+                .map(k -> new KeyInfo(k.id, k.prefix, k.createdAt, k.lastUsedAt, k.expiresAt, k.revokedAt))
+                .toList();
+    }
+
+    /** Revokes a key at once (on this node; other nodes within the cache lifetime of 30 s). */
+    @Transactional
+    public boolean revoke(UUID tenantId, UUID keyId) {
+        ApiKey key = ApiKey.find("id = ?1 and tenantId = ?2", keyId, tenantId).firstResult();
+        if (key == null) {
+            return false;
+        }
+        if (key.revokedAt == null) {
+            key.revokedAt = Instant.now();
+        }
+        byHash.clear();
+        return true;
+    }
+
+    /**
+     * Issues a new key for the tenant and lets the old one work for {@code overlap} more, so that
+     * clients can switch without downtime. Empty if the old key is unknown, revoked or expired.
+     */
+    @Transactional
+    public Optional<CreatedKey> rotate(UUID tenantId, UUID keyId, Duration overlap) {
+        ApiKey old = ApiKey.find("id = ?1 and tenantId = ?2", keyId, tenantId).firstResult();
+        Instant now = Instant.now();
+        if (old == null || !old.usableAt(now)) {
+            return Optional.empty();
+        }
+        Instant end = now.plus(overlap);
+        if (old.expiresAt == null || old.expiresAt.isAfter(end)) {
+            old.expiresAt = end;
+        }
+        byHash.clear();
+        return Optional.of(createApiKey(tenantId));
+    }
+
+    /** Writes the last-use times gathered since the previous flush (kept off the request path). */
+    @Scheduled(every = "30s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Transactional
+    void flushLastUsed() {
+        for (Map.Entry<UUID, Instant> use : Map.copyOf(lastUsed).entrySet()) {
+            lastUsed.remove(use.getKey(), use.getValue());
+            ApiKey.update("lastUsedAt = ?1 where id = ?2 and (lastUsedAt is null or lastUsedAt < ?1)",
+                    use.getValue(), use.getKey());
+        }
     }
 }

@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.switchboard.processing.InactivityExpiry;
 import dev.switchboard.processing.RecoverySweep;
 import dev.switchboard.processing.SessionScheduler;
 import dev.switchboard.support.Db;
@@ -32,6 +33,8 @@ class ConversationFlowTest {
     SessionScheduler scheduler;
     @Inject
     RecoverySweep sweep;
+    @Inject
+    InactivityExpiry expiry;
 
     Db db;
     Tenants.Credentials tenant;
@@ -139,6 +142,28 @@ class ConversationFlowTest {
         send("lost", "hello");
         assertEquals(ConversationAgent.GREETING, awaitReplies("lost", 6).get(5));
         api().post("/api/v1/sessions/nobody/release").then().statusCode(404);
+    }
+
+    @Test
+    void anIdleSessionExpiresAndTheNextMessageStartsAFreshConversationWhileTheHistoryStays() {
+        send("idle", "book a haircut");
+        assertTrue(awaitReplies("idle", 1).get(0).startsWith("Which day"));
+        awaitProcessed("idle");
+        db.update("UPDATE sessions SET last_activity_at = now() - interval '25 hours' WHERE tenant_id = ?::uuid "
+                + "AND external_key = 'idle'", tenant.tenantId());
+        assertTrue(expiry.expireInactive() >= 1);
+        JsonPath expired = session("idle");
+        assertEquals("expired", expired.getString("state"));
+        assertTrue(expired.getMap("data").isEmpty());
+        long expiredAt = expired.getLong("lastSeq");
+        api().get("/api/v1/sessions/idle/state?atSeq=" + expiredAt).then().statusCode(200)
+                .body("state", org.hamcrest.Matchers.equalTo("expired"));
+
+        send("idle", "tomorrow at 10am");
+        assertEquals(ConversationAgent.NOT_UNDERSTOOD, awaitReplies("idle", 2).get(1),
+                "the old booking goal is gone: a fresh conversation");
+        assertEquals(2, api().get("/api/v1/sessions/idle/events?limit=1000").then().extract().jsonPath()
+                .getList("items.findAll { it.type == 'user_message' }").size(), "the history stays");
     }
 
     @Test

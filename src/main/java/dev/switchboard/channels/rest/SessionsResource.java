@@ -5,15 +5,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.events.AppendResult;
 import dev.switchboard.events.EventStore;
-import dev.switchboard.events.EventTypes;
 import dev.switchboard.events.StoredEvent;
 import dev.switchboard.idempotency.IdempotentRequests;
 import dev.switchboard.ops.ProblemException;
+import dev.switchboard.ops.RequestCorrelation;
 import dev.switchboard.outbox.Effect;
 import dev.switchboard.outbox.Outbox;
 import dev.switchboard.sessions.SessionAddress;
 import dev.switchboard.sessions.SessionStore;
 import dev.switchboard.sessions.SessionView;
+import dev.switchboard.tenants.IngressRateLimiter;
 import dev.switchboard.tenants.RequestTenant;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.ws.rs.Consumes;
@@ -48,6 +49,8 @@ public class SessionsResource {
     private final RequestTenant tenant;
     private final IdempotentRequests idempotent;
     private final ObjectMapper mapper;
+    private final IngressRateLimiter rateLimiter;
+    private final RequestCorrelation correlation;
     private final int maxTextBytes;
 
     static final String IDEMPOTENCY_DOC = "Idempotency-Key (required): 1-255 printable ASCII characters, bare or "
@@ -56,7 +59,8 @@ public class SessionsResource {
             + "while the first is executing, 409. Keys expire after 24 hours (switchboard.idempotency.ttl).";
 
     SessionsResource(EventStore events, SessionStore sessions, Outbox outbox, RequestTenant tenant,
-            IdempotentRequests idempotent, ObjectMapper mapper,
+            IdempotentRequests idempotent, ObjectMapper mapper, IngressRateLimiter rateLimiter,
+            RequestCorrelation correlation,
             @org.eclipse.microprofile.config.inject.ConfigProperty(name = "switchboard.web.max-text-bytes",
                     defaultValue = "16384") int maxTextBytes) {
         this.events = events;
@@ -65,6 +69,8 @@ public class SessionsResource {
         this.tenant = tenant;
         this.idempotent = idempotent;
         this.mapper = mapper;
+        this.rateLimiter = rateLimiter;
+        this.correlation = correlation;
         this.maxTextBytes = maxTextBytes;
     }
 
@@ -99,12 +105,13 @@ public class SessionsResource {
     public Response send(@PathParam("key") String key, String body,
             @Parameter(description = IDEMPOTENCY_DOC, required = true)
             @HeaderParam(IdempotentRequests.HEADER) String idempotencyKey,
-            @HeaderParam("X-Correlation-Id") String correlationId, @Context UriInfo uri) {
+            @Context UriInfo uri) {
+        rateLimiter.acquireOrRefuse(tenant.get());
         return idempotent.execute(tenant.get().value(), idempotencyKey, "POST", uri.getPath(), body, () -> {
             SessionAddress address = address(key);
             SendMessage message = parse(body);
             AppendResult result = events.appendUserMessageInTransaction(address, message.id(), message.text(),
-                    correlation(correlationId));
+                    correlation.get());
             return Response.accepted(new Accepted(result.seq())).build();
         });
     }
@@ -115,17 +122,12 @@ public class SessionsResource {
             + "Appended to the log and processed in order like a message; 202 with its seq. " + IDEMPOTENCY_DOC)
     public Response release(@PathParam("key") String key,
             @Parameter(description = IDEMPOTENCY_DOC, required = true)
-            @HeaderParam(IdempotentRequests.HEADER) String idempotencyKey,
-            @HeaderParam("X-Correlation-Id") String correlationId, @Context UriInfo uri) {
+            @HeaderParam(IdempotentRequests.HEADER) String idempotencyKey, @Context UriInfo uri) {
         return idempotent.execute(tenant.get().value(), idempotencyKey, "POST", uri.getPath(), "", () -> {
             find(key);
-            AppendResult result = events.appendReleaseInTransaction(address(key), correlation(correlationId));
+            AppendResult result = events.appendReleaseInTransaction(address(key), correlation.get());
             return Response.accepted(new Accepted(result.seq())).build();
         });
-    }
-
-    private static String correlation(String header) {
-        return header != null && header.length() <= 128 ? header : null;
     }
 
     private SendMessage parse(String body) {
@@ -166,7 +168,7 @@ public class SessionsResource {
     public StateAt stateAt(@PathParam("key") String key, @QueryParam("atSeq") String atSeq) {
         SessionView session = find(key);
         long seq = atSeq == null || atSeq.isEmpty() ? session.lastSeq() : afterSeq(atSeq);
-        return events.lastOfTypeAtOrBefore(session.id(), EventTypes.ASSISTANT_MESSAGE, seq)
+        return events.lastSnapshotAtOrBefore(session.id(), seq)
                 .map(e -> new StateAt(seq, e.payload().path("state").asText(), e.payload().path("data"),
                         e.payload().path("version").asLong()))
                 .orElseGet(() -> new StateAt(seq, SessionStore.INITIAL_STATE, mapper.createObjectNode(), 0));

@@ -26,11 +26,13 @@ final class ChatConnection {
     private final ServerFrames frames;
     private final Outbox outbox;
     private final SessionStore sessions;
+    private final String correlationId;
     private long sentUpTo;
     private long sessionId = -1;
 
     ChatConnection(WebSocketConnection socket, SessionAddress address, ServerFrames frames, Outbox outbox,
-            SessionStore sessions) {
+            SessionStore sessions, String correlationId) {
+        this.correlationId = correlationId;
         this.socket = socket;
         this.address = address;
         this.frames = frames;
@@ -44,6 +46,11 @@ final class ChatConnection {
 
     String id() {
         return socket.id();
+    }
+
+    /** Ties the events this connection appends together: from the upgrade's headers, else generated. */
+    String correlationId() {
+        return correlationId;
     }
 
     /** Starts live delivery after whatever the session has produced so far. */

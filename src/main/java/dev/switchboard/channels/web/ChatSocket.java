@@ -2,15 +2,19 @@ package dev.switchboard.channels.web;
 
 import dev.switchboard.events.AppendResult;
 import dev.switchboard.events.EventStore;
+import dev.switchboard.ops.CorrelationId;
 import dev.switchboard.outbox.Outbox;
 import dev.switchboard.sessions.SessionAddress;
 import dev.switchboard.sessions.SessionStore;
+import dev.switchboard.tenants.IngressRateLimiter;
 import dev.switchboard.tenants.TenantId;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnOpen;
 import io.quarkus.websockets.next.OnTextMessage;
 import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
@@ -28,9 +32,11 @@ public class ChatSocket {
     private final EventStore events;
     private final Outbox outbox;
     private final SessionStore sessions;
+    private final IngressRateLimiter rateLimiter;
 
     ChatSocket(ConnectionRegistry registry, FrameReader reader, ServerFrames frames, EventStore events, Outbox outbox,
-            SessionStore sessions) {
+            SessionStore sessions, IngressRateLimiter rateLimiter) {
+        this.rateLimiter = rateLimiter;
         this.registry = registry;
         this.reader = reader;
         this.frames = frames;
@@ -43,7 +49,9 @@ public class ChatSocket {
     public void open(WebSocketConnection socket) {
         TenantId tenant = new TenantId(UUID.fromString(socket.userData().get(ApiKeyUpgradeCheck.TENANT)));
         SessionAddress address = SessionAddress.web(tenant, socket.pathParam("sessionKey"));
-        ChatConnection connection = new ChatConnection(socket, address, frames, outbox, sessions);
+        String correlation = CorrelationId.resolve(socket.handshakeRequest().header("traceparent"),
+                socket.handshakeRequest().header(CorrelationId.HEADER));
+        ChatConnection connection = new ChatConnection(socket, address, frames, outbox, sessions, correlation);
         Long afterSeq = afterSeqQuery(socket.handshakeRequest().query());
         synchronized (connection) {
             registry.add(connection);
@@ -80,8 +88,15 @@ public class ChatSocket {
 
     private void handle(ChatConnection connection, ClientFrame frame) {
         if (frame instanceof ClientFrame.Message m) {
+            Optional<Duration> wait = rateLimiter.tryAcquire(connection.address().tenant());
+            if (wait.isPresent()) {
+                connection.sendFrame(frames.error("rate_limited", "too many messages for this tenant; retry in "
+                        + Math.max(1, wait.get().toMillis()) + " ms", m.id()));
+                return;
+            }
             connection.acknowledge(() -> {
-                AppendResult result = events.appendUserMessage(connection.address(), m.id(), m.text(), null);
+                AppendResult result = events.appendUserMessage(connection.address(), m.id(), m.text(),
+                        connection.correlationId());
                 return frames.accepted(m.id(), result.seq());
             });
         } else if (frame instanceof ClientFrame.Resume r) {
