@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.ops.ProblemException;
+import dev.switchboard.tenants.DatabaseScope;
 import dev.switchboard.tenants.TenantDirectory;
 import dev.switchboard.tenants.TenantId;
 import jakarta.ws.rs.Consumes;
@@ -34,13 +35,18 @@ public class AgentDefinitionResource {
     @GET
     @Operation(summary = "The definition in force: the tenant's own, or the built-in one")
     public JsonNode get(@PathParam("id") String id) {
-        return definitions.json(tenant(id));
+        return DatabaseScope.system("admin: read agent definition of tenant " + id,
+                () -> definitions.json(tenant(id)));
     }
 
     @PUT
     @Operation(summary = "Replace the tenant's definition", description = "Validated as a whole; a 400 lists "
             + "every problem and stores nothing.")
     public JsonNode put(@PathParam("id") String id, String body) {
+        return DatabaseScope.system("admin: replace agent definition of tenant " + id, () -> store(id, body));
+    }
+
+    private JsonNode store(String id, String body) {
         TenantId tenant = tenant(id);
         JsonNode json;
         try {

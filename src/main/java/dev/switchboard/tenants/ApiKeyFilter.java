@@ -28,6 +28,7 @@ public class ApiKeyFilter {
         if (!path.startsWith("/api/v1/")) {
             return null;
         }
+        requestTenant.markApiRequest();
         String credential = BearerToken.from(request.getHeaderString(HttpHeaders.AUTHORIZATION));
         if (path.startsWith("/api/v1/admin/")) {
             return adminToken.matches(credential) ? null : unauthorized(path, "A valid admin token is required.");

@@ -61,7 +61,8 @@ public class TenantAdminResource {
     public Response createTenant(String body,
             @Parameter(description = "Required; see POST /api/v1/sessions/{key}/messages", required = true)
             @HeaderParam(IdempotentRequests.HEADER) String idempotencyKey, @Context UriInfo uri) {
-        return idempotent.execute(IdempotentRequests.ADMIN_SCOPE, idempotencyKey, "POST", uri.getPath(), body, () -> {
+        return DatabaseScope.system("admin: create tenant", () -> idempotent.execute(IdempotentRequests.ADMIN_SCOPE,
+                idempotencyKey, "POST", uri.getPath(), body, () -> {
             CreateTenant request = parseBody(body);
             if (request == null || request.name() == null || request.name().isBlank()) {
                 throw ProblemException.badRequest("'name' is required.");
@@ -71,7 +72,7 @@ public class TenantAdminResource {
             }
             Tenant tenant = directory.createTenant(request.name().trim());
             return Response.status(201).entity(new TenantView(tenant.id, tenant.name)).build();
-        });
+        }));
     }
 
     @POST
@@ -81,24 +82,26 @@ public class TenantAdminResource {
     public Response createKey(@PathParam("id") String id, String body,
             @Parameter(description = "Required; see POST /api/v1/sessions/{key}/messages", required = true)
             @HeaderParam(IdempotentRequests.HEADER) String idempotencyKey, @Context UriInfo uri) {
-        return idempotent.execute(IdempotentRequests.ADMIN_SCOPE, idempotencyKey, "POST", uri.getPath(), body, () -> {
+        return DatabaseScope.system("admin: create API key for tenant " + id, () -> idempotent.execute(
+                IdempotentRequests.ADMIN_SCOPE, idempotencyKey, "POST", uri.getPath(), body, () -> {
             TenantDirectory.CreatedKey key = directory.createApiKey(existing(id));
             return Response.status(201).entity(new KeyView(key.id(), key.key())).build();
-        });
+        }));
     }
 
     @GET
     @Path("/{id}/api-keys")
     @Operation(summary = "List a tenant's API keys", description = "Prefixes only; never the keys.")
     public List<TenantDirectory.KeyInfo> listKeys(@PathParam("id") String id) {
-        return directory.listKeys(existing(id));
+        return DatabaseScope.system("admin: list API keys of tenant " + id, () -> directory.listKeys(existing(id)));
     }
 
     @DELETE
     @Path("/{id}/api-keys/{keyId}")
     @Operation(summary = "Revoke an API key at once")
     public Response revokeKey(@PathParam("id") String id, @PathParam("keyId") String keyId) {
-        if (!directory.revoke(existing(id), parseKeyId(keyId))) {
+        if (!DatabaseScope.system("admin: revoke API key " + keyId, () -> directory.revoke(existing(id),
+                parseKeyId(keyId)))) {
             throw ProblemException.notFound("No API key " + keyId + " for tenant " + id + ".");
         }
         return Response.noContent().build();
@@ -111,12 +114,13 @@ public class TenantAdminResource {
     public Response rotateKey(@PathParam("id") String id, @PathParam("keyId") String keyId, String body,
             @Parameter(description = "Required; see POST /api/v1/sessions/{key}/messages", required = true)
             @HeaderParam(IdempotentRequests.HEADER) String idempotencyKey, @Context UriInfo uri) {
-        return idempotent.execute(IdempotentRequests.ADMIN_SCOPE, idempotencyKey, "POST", uri.getPath(), body, () -> {
+        return DatabaseScope.system("admin: rotate API key " + keyId, () -> idempotent.execute(
+                IdempotentRequests.ADMIN_SCOPE, idempotencyKey, "POST", uri.getPath(), body, () -> {
             TenantDirectory.CreatedKey key = directory.rotate(existing(id), parseKeyId(keyId), rotationOverlap)
                     .orElseThrow(() -> ProblemException.notFound("No usable API key " + keyId + " for tenant " + id
                             + "."));
             return Response.status(201).entity(new KeyView(key.id(), key.key())).build();
-        });
+        }));
     }
 
     private UUID existing(String id) {

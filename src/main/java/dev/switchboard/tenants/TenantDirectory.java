@@ -99,7 +99,7 @@ public class TenantDirectory {
             if (byHash.size() > 100_000) {
                 byHash.clear();
             }
-            cached = new CachedLookup(lookup(hash), now.plus(CACHE_TTL));
+            cached = new CachedLookup(DatabaseScope.forAuthentication(() -> lookup(hash)), now.plus(CACHE_TTL));
             byHash.put(hash, cached);
         }
         Optional<KeyMatch> match = cached.match()

@@ -160,12 +160,14 @@ class IdempotencyKeyTest {
         String name = "5xx-" + UUID.randomUUID();
         ProbeCommandResource.failNext = true;
         post(tenant, "/api/v1/test/probe", "k-5xx", name).then().statusCode(500);
-        assertEquals(0, db.count("SELECT count(*) FROM tenants WHERE name = ?", "probe:" + name),
+        assertEquals(0, db.count("SELECT count(*) FROM events e JOIN sessions s ON s.id = e.session_id WHERE s.external_key = ? AND e.type = 'user_message'",
+                "probe-" + name),
                 "the failed command's writes were rolled back");
         post(tenant, "/api/v1/test/probe", "k-5xx", name).then().statusCode(201);
         post(tenant, "/api/v1/test/probe", "k-5xx", name).then().statusCode(201)
                 .header(IdempotentRequests.REPLAYED, "true");
-        assertEquals(1, db.count("SELECT count(*) FROM tenants WHERE name = ?", "probe:" + name));
+        assertEquals(1, db.count("SELECT count(*) FROM events e JOIN sessions s ON s.id = e.session_id WHERE s.external_key = ? AND e.type = 'user_message'",
+                "probe-" + name));
     }
 
     @Test
@@ -193,7 +195,8 @@ class IdempotencyKeyTest {
             release.countDown();
             pool.shutdownNow();
         }
-        assertEquals(1, db.count("SELECT count(*) FROM tenants WHERE name = ?", "probe:" + name),
+        assertEquals(1, db.count("SELECT count(*) FROM events e JOIN sessions s ON s.id = e.session_id WHERE s.external_key = ? AND e.type = 'user_message'",
+                "probe-" + name),
                 "only the reclaiming request's writes were committed");
         post(tenant, "/api/v1/test/probe", "k-held", name).then().statusCode(201)
                 .header(IdempotentRequests.REPLAYED, "true");

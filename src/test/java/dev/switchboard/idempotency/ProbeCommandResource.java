@@ -1,8 +1,9 @@
 package dev.switchboard.idempotency;
 
+import dev.switchboard.events.AppendResult;
+import dev.switchboard.events.EventStore;
+import dev.switchboard.sessions.SessionAddress;
 import dev.switchboard.tenants.RequestTenant;
-import dev.switchboard.tenants.Tenant;
-import dev.switchboard.tenants.TenantDirectory;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -15,8 +16,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Test-only command behind the idempotency layer: it writes a row (a tenant named after the
- * body), and can be told to fail with a server error or to block until released.
+ * Test-only command behind the idempotency layer: it writes a row (a message in the session named
+ * after the body), and can be told to fail with a server error or to block until released.
  */
 @Path("/api/v1/test/probe")
 public class ProbeCommandResource {
@@ -25,12 +26,12 @@ public class ProbeCommandResource {
     static volatile CountDownLatch hold;
 
     private final IdempotentRequests idempotent;
-    private final TenantDirectory directory;
+    private final EventStore events;
     private final RequestTenant tenant;
 
-    ProbeCommandResource(IdempotentRequests idempotent, TenantDirectory directory, RequestTenant tenant) {
+    ProbeCommandResource(IdempotentRequests idempotent, EventStore events, RequestTenant tenant) {
         this.idempotent = idempotent;
-        this.directory = directory;
+        this.events = events;
         this.tenant = tenant;
     }
 
@@ -38,7 +39,8 @@ public class ProbeCommandResource {
     public Response run(String body, @HeaderParam(IdempotentRequests.HEADER) String key, @Context UriInfo uri) {
         return idempotent.execute(tenant.get().value(), key, "POST", uri.getPath(), body, () -> {
             int n = EXECUTIONS.incrementAndGet();
-            Tenant written = directory.createTenant("probe:" + body);
+            AppendResult written = events.appendUserMessageInTransaction(
+                    SessionAddress.web(tenant.get(), "probe-" + body), null, "probe", null);
             CountDownLatch latch = hold;
             if (latch != null) {
                 try {
@@ -51,7 +53,7 @@ public class ProbeCommandResource {
                 failNext = false;
                 throw new IllegalStateException("probe failure");
             }
-            return Response.status(201).entity(Map.of("execution", n, "tenant", written.id.toString())).build();
+            return Response.status(201).entity(Map.of("execution", n, "seq", written.seq())).build();
         });
     }
 }

@@ -6,6 +6,7 @@ import dev.switchboard.ops.CorrelationId;
 import dev.switchboard.outbox.Outbox;
 import dev.switchboard.sessions.SessionAddress;
 import dev.switchboard.sessions.SessionStore;
+import dev.switchboard.tenants.DatabaseScope;
 import dev.switchboard.tenants.IngressRateLimiter;
 import dev.switchboard.tenants.TenantId;
 import io.quarkus.websockets.next.OnClose;
@@ -53,14 +54,16 @@ public class ChatSocket {
                 socket.handshakeRequest().header(CorrelationId.HEADER));
         ChatConnection connection = new ChatConnection(socket, address, frames, outbox, sessions, correlation);
         Long afterSeq = afterSeqQuery(socket.handshakeRequest().query());
-        synchronized (connection) {
-            registry.add(connection);
-            if (afterSeq != null) {
-                connection.resume(afterSeq);
-            } else {
-                connection.startLive();
+        DatabaseScope.asTenant(tenant, () -> {
+            synchronized (connection) {
+                registry.add(connection);
+                if (afterSeq != null) {
+                    connection.resume(afterSeq);
+                } else {
+                    connection.startLive();
+                }
             }
-        }
+        });
     }
 
     @OnTextMessage
@@ -77,7 +80,7 @@ public class ChatSocket {
             return;
         }
         try {
-            handle(connection, frame);
+            DatabaseScope.asTenant(connection.address().tenant(), () -> handle(connection, frame));
         } catch (RuntimeException e) {
             LOG.errorf(e, "chat frame on %s failed", connection.address().key());
             String clientId = frame instanceof ClientFrame.Message m ? m.id() : null;
