@@ -14,7 +14,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 /** Operator API: a tenant's classifier definition (intents, slots, threshold). Requires the admin token. */
@@ -36,7 +35,7 @@ public class AgentDefinitionResource {
     @Operation(summary = "The definition in force: the tenant's own, or the built-in one")
     public JsonNode get(@PathParam("id") String id) {
         return DatabaseScope.system("admin: read agent definition of tenant " + id,
-                () -> definitions.json(tenant(id)));
+                () -> definitions.json(directory.requireTenant(id)));
     }
 
     @PUT
@@ -47,7 +46,7 @@ public class AgentDefinitionResource {
     }
 
     private JsonNode store(String id, String body) {
-        TenantId tenant = tenant(id);
+        TenantId tenant = directory.requireTenant(id);
         JsonNode json;
         try {
             json = mapper.readTree(body == null ? "" : body);
@@ -61,17 +60,5 @@ public class AgentDefinitionResource {
                     String.join("; ", invalid.problems()));
         }
         return json;
-    }
-
-    private TenantId tenant(String id) {
-        try {
-            UUID uuid = UUID.fromString(id);
-            if (directory.findTenant(uuid).isPresent()) {
-                return new TenantId(uuid);
-            }
-        } catch (IllegalArgumentException notAUuid) {
-            // answered below
-        }
-        throw ProblemException.notFound("No tenant " + id + ".");
     }
 }

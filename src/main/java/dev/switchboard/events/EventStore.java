@@ -233,6 +233,22 @@ public class EventStore {
         }
     }
 
+    /**
+     * Replaces the payload of every event of the session that can carry personal content (messages,
+     * state snapshots) with {@code {"erased": true}}; transitions and errors keep theirs (no content).
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public int erasePersonalContent(long sessionId) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                UPDATE events SET payload = '{"erased": true}'::jsonb
+                 WHERE session_id = ? AND type IN ('user_message', 'assistant_message', 'session_expired')""")) {
+            ps.setLong(1, sessionId);
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not erase the events of session " + sessionId, e);
+        }
+    }
+
     /** A page of a session's log, oldest first. */
     @Transactional
     public List<StoredEvent> page(long sessionId, long afterSeq, int limit) {

@@ -10,6 +10,8 @@ public final class EventTypes {
     public static final String ERROR = "error";
     /** The session was idle too long: its state became {@code expired}; carries the new state snapshot. */
     public static final String SESSION_EXPIRED = "session_expired";
+    /** The session's personal content was erased on request; carries no content itself. */
+    public static final String ERASED = "erased";
     /** A call to an outside model (LLM): model, latency, tokens, fallback reason. */
     public static final String AGENT_CALL = "agent_call";
 

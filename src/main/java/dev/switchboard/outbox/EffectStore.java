@@ -142,6 +142,17 @@ class EffectStore {
         }
     }
 
+    @Transactional(Transactional.TxType.MANDATORY)
+    int erasePayloads(long sessionId) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "UPDATE effects SET payload = '{\"erased\": true}'::jsonb WHERE session_id = ?")) {
+            ps.setLong(1, sessionId);
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not erase the effects of session " + sessionId, e);
+        }
+    }
+
     /** Count and age in seconds of the oldest effect not yet sent (pending or failed). */
     @Transactional
     long[] pendingCountAndOldestAge() {

@@ -54,6 +54,12 @@ public class Outbox {
         }
     }
 
+    /** Replaces the content of every effect of the session (erasure); seqs and statuses stay. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public int erase(long sessionId) {
+        return store.erasePayloads(sessionId);
+    }
+
     ChannelDelivery channel(String name) {
         return channels.get(name);
     }

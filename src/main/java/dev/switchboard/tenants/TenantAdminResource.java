@@ -124,11 +124,7 @@ public class TenantAdminResource {
     }
 
     private UUID existing(String id) {
-        UUID tenantId = parseId(id);
-        if (directory.findTenant(tenantId).isEmpty()) {
-            throw ProblemException.notFound("No tenant " + id + ".");
-        }
-        return tenantId;
+        return directory.requireTenant(id).value();
     }
 
     private static UUID parseKeyId(String keyId) {
@@ -144,14 +140,6 @@ public class TenantAdminResource {
             return body == null || body.isBlank() ? null : mapper.readValue(body, CreateTenant.class);
         } catch (JsonProcessingException e) {
             throw ProblemException.malformedJson(e);
-        }
-    }
-
-    private static UUID parseId(String id) {
-        try {
-            return UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw ProblemException.notFound("No tenant " + id + ".");
         }
     }
 }

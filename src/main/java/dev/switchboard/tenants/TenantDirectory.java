@@ -1,5 +1,6 @@
 package dev.switchboard.tenants;
 
+import dev.switchboard.ops.ProblemException;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -57,6 +58,19 @@ public class TenantDirectory {
     @Transactional
     public Optional<Tenant> findTenant(UUID id) {
         return Tenant.findByIdOptional(id);
+    }
+
+    /** The tenant named by an id from a URL; a 404 problem when it is malformed or unknown. */
+    public TenantId requireTenant(String id) {
+        try {
+            UUID uuid = UUID.fromString(id);
+            if (findTenant(uuid).isPresent()) {
+                return new TenantId(uuid);
+            }
+        } catch (IllegalArgumentException notAUuid) {
+            // answered below
+        }
+        throw ProblemException.notFound("No tenant " + id + ".");
     }
 
     /** Creates a key for an existing tenant; the returned plain key is never stored. */

@@ -101,6 +101,7 @@ class RowLevelSecurityTest {
         }
         given().auth().oauth2(prober.apiKey()).header("Idempotency-Key", UUID.randomUUID().toString())
                 .post("/api/v1/sessions/secret-session/release").then().statusCode(404);
+        given().auth().oauth2(prober.apiKey()).delete("/api/v1/sessions/secret-session").then().statusCode(404);
         given().auth().oauth2(prober.apiKey()).get("/api/v1/admin/tenants/" + owner.tenantId() + "/api-keys")
                 .then().statusCode(401);
 

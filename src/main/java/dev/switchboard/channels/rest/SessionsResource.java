@@ -11,13 +11,16 @@ import dev.switchboard.ops.ProblemException;
 import dev.switchboard.ops.RequestCorrelation;
 import dev.switchboard.outbox.Effect;
 import dev.switchboard.outbox.Outbox;
+import dev.switchboard.privacy.SessionErasure;
 import dev.switchboard.sessions.SessionAddress;
 import dev.switchboard.sessions.SessionStore;
 import dev.switchboard.sessions.SessionView;
+import dev.switchboard.tenants.ClientTokens;
 import dev.switchboard.tenants.IngressRateLimiter;
 import dev.switchboard.tenants.RequestTenant;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -51,6 +54,8 @@ public class SessionsResource {
     private final ObjectMapper mapper;
     private final IngressRateLimiter rateLimiter;
     private final RequestCorrelation correlation;
+    private final ClientTokens tokens;
+    private final SessionErasure erasure;
     private final int maxTextBytes;
 
     static final String IDEMPOTENCY_DOC = "Idempotency-Key (required): 1-255 printable ASCII characters, bare or "
@@ -60,7 +65,7 @@ public class SessionsResource {
 
     SessionsResource(EventStore events, SessionStore sessions, Outbox outbox, RequestTenant tenant,
             IdempotentRequests idempotent, ObjectMapper mapper, IngressRateLimiter rateLimiter,
-            RequestCorrelation correlation,
+            RequestCorrelation correlation, ClientTokens tokens, SessionErasure erasure,
             @org.eclipse.microprofile.config.inject.ConfigProperty(name = "switchboard.web.max-text-bytes",
                     defaultValue = "16384") int maxTextBytes) {
         this.events = events;
@@ -71,6 +76,8 @@ public class SessionsResource {
         this.mapper = mapper;
         this.rateLimiter = rateLimiter;
         this.correlation = correlation;
+        this.tokens = tokens;
+        this.erasure = erasure;
         this.maxTextBytes = maxTextBytes;
     }
 
@@ -116,6 +123,25 @@ public class SessionsResource {
         });
     }
 
+    @RegisterForReflection
+    public record ClientToken(String token, Instant expiresAt) {
+    }
+
+    @POST
+    @Path("/client-tokens")
+    @Operation(summary = "A short-lived token for a browser", description = "Scoped to this one session; the "
+            + "WebSocket accepts it as Bearer or ?access_token=. The session need not exist yet. " + IDEMPOTENCY_DOC)
+    public Response clientToken(@PathParam("key") String key,
+            @Parameter(description = IDEMPOTENCY_DOC, required = true)
+            @HeaderParam(IdempotentRequests.HEADER) String idempotencyKey, @Context UriInfo uri) {
+        return idempotent.execute(tenant.get().value(), idempotencyKey, "POST", uri.getPath(), "", () -> {
+            SessionAddress address = address(key);
+            String token = tokens.issue(address.tenant(), key);
+            return Response.status(201).entity(new ClientToken(token, tokens.verify(token).orElseThrow().expiresAt()))
+                    .build();
+        });
+    }
+
     @POST
     @Path("/release")
     @Operation(summary = "Hand a session back to the bot", description = "Ends a handoff: an operator is done. "
@@ -150,6 +176,14 @@ public class SessionsResource {
             throw ProblemException.badRequest("'text' is limited to " + maxTextBytes + " bytes.");
         }
         return message;
+    }
+
+    @DELETE
+    @Operation(summary = "Erase a session's personal content", description = "Message texts, replies and state "
+            + "data are removed everywhere they are stored; an 'erased' event without content is recorded. 204.")
+    public Response erase(@PathParam("key") String key) {
+        erasure.erase(address(key));
+        return Response.noContent().build();
     }
 
     @GET

@@ -2,6 +2,7 @@ package dev.switchboard.channels.web;
 
 import dev.switchboard.sessions.SessionAddress;
 import dev.switchboard.tenants.BearerToken;
+import dev.switchboard.tenants.ClientTokens;
 import dev.switchboard.tenants.TenantDirectory;
 import dev.switchboard.tenants.TenantId;
 import io.quarkus.websockets.next.HttpUpgradeCheck;
@@ -13,15 +14,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Refuses the WebSocket upgrade without a valid API key (401) or with an unusable session key (400). */
+/**
+ * Lets a WebSocket upgrade through with a valid API key, or with a client token for exactly this
+ * session ({@code Authorization: Bearer <token>}, or {@code ?access_token=} for browsers, which cannot
+ * set headers on a WebSocket); refuses it otherwise (401), or for an unusable session key (400).
+ */
 @ApplicationScoped
 class ApiKeyUpgradeCheck implements HttpUpgradeCheck {
     static final UserData.TypedKey<String> TENANT = UserData.TypedKey.forString("switchboard.tenant");
 
     private final TenantDirectory directory;
+    private final ClientTokens tokens;
 
-    ApiKeyUpgradeCheck(TenantDirectory directory) {
+    ApiKeyUpgradeCheck(TenantDirectory directory, ClientTokens tokens) {
         this.directory = directory;
+        this.tokens = tokens;
     }
 
     @Override
@@ -30,14 +37,27 @@ class ApiKeyUpgradeCheck implements HttpUpgradeCheck {
             return CheckResult.rejectUpgrade(400);
         }
         String credential = BearerToken.from(context.httpRequest().getHeader("Authorization"));
-        return Uni.createFrom().item(() -> directory.authenticate(credential))
+        if (credential == null) {
+            credential = context.httpRequest().getParam("access_token");
+        }
+        if (ClientTokens.looksLikeToken(credential)) {
+            String sessionKey = context.pathParam("sessionKey");
+            Optional<TenantId> tenant = tokens.verify(credential)
+                    .filter(grant -> grant.sessionKey().equals(sessionKey))
+                    .map(ClientTokens.Grant::tenant);
+            return Uni.createFrom().item(decide(context, tenant));
+        }
+        String apiKey = credential;
+        return Uni.createFrom().item(() -> directory.authenticate(apiKey))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                .map((Optional<TenantId> tenant) -> {
-                    if (tenant.isEmpty()) {
-                        return CheckResult.rejectUpgradeSync(401, Map.of("WWW-Authenticate", List.of("Bearer")));
-                    }
-                    context.userData().put(TENANT, tenant.get().toString());
-                    return CheckResult.permitUpgradeSync();
-                });
+                .map(tenant -> decide(context, tenant));
+    }
+
+    private static CheckResult decide(HttpUpgradeContext context, Optional<TenantId> tenant) {
+        if (tenant.isEmpty()) {
+            return CheckResult.rejectUpgradeSync(401, Map.of("WWW-Authenticate", List.of("Bearer")));
+        }
+        context.userData().put(TENANT, tenant.get().toString());
+        return CheckResult.permitUpgradeSync();
     }
 }
