@@ -48,7 +48,7 @@ class RowLevelSecurityTest {
         Eventually.within(Duration.ofSeconds(10), "processed", () -> db.count("SELECT count(*) FROM sessions "
                 + "WHERE tenant_id IN (?::uuid, ?::uuid) AND processed_seq < last_inbound_seq", a.tenantId(),
                 b.tenantId()) == 0);
-        assertTrue(db.count("SELECT count(*) FROM sessions") > 3, "the database holds more than one tenant");
+        assertTrue(db.count("SELECT count(*) FROM sessions") >= 3, "the database holds both tenants' sessions");
 
         Map<String, Integer> seenByA = given().auth().oauth2(a.apiKey()).get("/api/v1/test/forgotten-where")
                 .then().statusCode(200).extract().jsonPath().getMap("$");
