@@ -207,13 +207,7 @@ public class SessionStore {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setLong(1, afterId);
             ps.setInt(2, limit);
-            List<Long> ids = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    ids.add(rs.getLong(1));
-                }
-            }
-            return ids;
+            return ids(ps);
         } catch (SQLException e) {
             throw new IllegalStateException("could not list sessions behind", e);
         }
@@ -230,13 +224,7 @@ public class SessionStore {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setTimestamp(1, Timestamp.from(before));
             ps.setInt(2, limit);
-            List<Long> ids = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    ids.add(rs.getLong(1));
-                }
-            }
-            return ids;
+            return ids(ps);
         } catch (SQLException e) {
             throw new IllegalStateException("could not list inactive sessions", e);
         }
@@ -264,6 +252,16 @@ public class SessionStore {
         } catch (SQLException e) {
             throw new IllegalStateException("could not find session " + address, e);
         }
+    }
+
+    private static List<Long> ids(PreparedStatement ps) throws SQLException {
+        List<Long> ids = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                ids.add(rs.getLong(1));
+            }
+        }
+        return ids;
     }
 
     private Map<String, Object> parse(String json) {

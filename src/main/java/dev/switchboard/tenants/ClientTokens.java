@@ -57,8 +57,13 @@ public class ClientTokens {
         }
     }
 
-    public String issue(TenantId tenant, String sessionKey) {
-        return issue(tenant, sessionKey, Instant.now().plus(ttl));
+    /** A signed token and when it stops working. */
+    public record Issued(String token, Instant expiresAt) {
+    }
+
+    public Issued issue(TenantId tenant, String sessionKey) {
+        Instant expiresAt = Instant.now().plus(ttl);
+        return new Issued(issue(tenant, sessionKey, expiresAt), expiresAt);
     }
 
     String issue(TenantId tenant, String sessionKey, Instant expiresAt) {
@@ -70,10 +75,6 @@ public class ClientTokens {
                 .toString();
         String signingInput = HEADER + "." + B64.encodeToString(claims.getBytes(StandardCharsets.UTF_8));
         return signingInput + "." + B64.encodeToString(sign(signingInput));
-    }
-
-    public Duration ttl() {
-        return ttl;
     }
 
     /** The grant of a valid, unexpired token; empty for anything else (tampered, expired, malformed). */

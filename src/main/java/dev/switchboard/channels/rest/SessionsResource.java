@@ -136,9 +136,8 @@ public class SessionsResource {
             @HeaderParam(IdempotentRequests.HEADER) String idempotencyKey, @Context UriInfo uri) {
         return idempotent.execute(tenant.get().value(), idempotencyKey, "POST", uri.getPath(), "", () -> {
             SessionAddress address = address(key);
-            String token = tokens.issue(address.tenant(), key);
-            return Response.status(201).entity(new ClientToken(token, tokens.verify(token).orElseThrow().expiresAt()))
-                    .build();
+            ClientTokens.Issued issued = tokens.issue(address.tenant(), key);
+            return Response.status(201).entity(new ClientToken(issued.token(), issued.expiresAt())).build();
         });
     }
 
