@@ -7,6 +7,6 @@ import java.util.Map;
 public class RateLimitProfile implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
-        return Map.of("switchboard.rate-limit.messages-per-second", "2", "switchboard.rate-limit.burst", "5");
+        return Map.of("switchboard.rate-limit.messages-per-second", "1", "switchboard.rate-limit.burst", "5");
     }
 }

@@ -16,7 +16,7 @@ public class LlmProfile implements QuarkusTestProfile {
                 "switchboard.agent.llm.retry-jitter-ms", "0",
                 "switchboard.agent.llm.breaker-request-volume", "4",
                 "switchboard.agent.llm.breaker-failure-ratio", "0.5",
-                "switchboard.agent.llm.breaker-delay-ms", "1500",
+                "switchboard.agent.llm.breaker-delay-ms", "3000",
                 "switchboard.agent.llm.breaker-success-threshold", "1");
     }
 }
