@@ -8,9 +8,12 @@ BEGIN
     IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'switchboard_app') THEN
         CREATE ROLE switchboard_app NOLOGIN;
     END IF;
+    -- a DBA may have created and granted the role already; granting again would need admin rights
+    IF NOT pg_has_role(current_user, 'switchboard_app', 'MEMBER') THEN
+        EXECUTE format('GRANT switchboard_app TO %I', current_user);
+    END IF;
 END
 $$;
-GRANT switchboard_app TO CURRENT_USER;
 
 DO $$
 BEGIN
