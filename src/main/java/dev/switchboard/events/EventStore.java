@@ -89,10 +89,7 @@ public class EventStore {
             return result;
         } catch (DuplicateClientId duplicate) {
             execute("ROLLBACK TO SAVEPOINT sb_append");
-            duplicateCounter.increment();
-            StoredEvent original = findByClientIdInTransaction(address, clientMsgId)
-                    .orElseThrow(() -> new IllegalStateException("duplicate client id vanished: " + clientMsgId));
-            return new AppendResult(original.sessionId(), original.seq(), true);
+            return duplicateOf(findByClientIdInTransaction(address, clientMsgId), clientMsgId);
         }
     }
 
@@ -120,14 +117,19 @@ public class EventStore {
     private AppendResult appendOne(AppendRequest r) {
         try {
             return QuarkusTransaction.requiringNew().call(() -> insertInbound(r.address(), EventTypes.USER_MESSAGE,
-                    r.clientMsgId(),
-                    payload(r.text()), r.correlationId()));
+                    r.clientMsgId(), payload(r.text()), r.correlationId()));
         } catch (DuplicateClientId duplicate) {
-            duplicateCounter.increment();
-            StoredEvent original = findByClientId(r.address(), r.clientMsgId())
-                    .orElseThrow(() -> new IllegalStateException("duplicate client id vanished: " + r.clientMsgId()));
-            return new AppendResult(original.sessionId(), original.seq(), true);
+            return duplicateOf(QuarkusTransaction.requiringNew().call(
+                    () -> findByClientIdInTransaction(r.address(), r.clientMsgId())), r.clientMsgId());
         }
+    }
+
+    /** The answer to a repeated client message id: the original event's place in the log. */
+    private AppendResult duplicateOf(Optional<StoredEvent> original, String clientMsgId) {
+        duplicateCounter.increment();
+        StoredEvent event = original
+                .orElseThrow(() -> new IllegalStateException("duplicate client id vanished: " + clientMsgId));
+        return new AppendResult(event.sessionId(), event.seq(), true);
     }
 
     private ObjectNode payload(String text) {
@@ -255,10 +257,6 @@ public class EventStore {
         return query("""
                 SELECT session_id, seq, type, payload::text, client_msg_id, correlation_id, created_at
                   FROM events WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?""", sessionId, afterSeq, limit);
-    }
-
-    private Optional<StoredEvent> findByClientId(SessionAddress address, String clientMsgId) {
-        return QuarkusTransaction.requiringNew().call(() -> findByClientIdInTransaction(address, clientMsgId));
     }
 
     private Optional<StoredEvent> findByClientIdInTransaction(SessionAddress address, String clientMsgId) {

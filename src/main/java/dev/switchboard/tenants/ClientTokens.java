@@ -2,6 +2,7 @@ package dev.switchboard.tenants;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -57,7 +58,8 @@ public class ClientTokens {
         }
     }
 
-    /** A signed token and when it stops working. */
+    /** A signed token and when it stops working; also the API's answer. */
+    @RegisterForReflection
     public record Issued(String token, Instant expiresAt) {
     }
 

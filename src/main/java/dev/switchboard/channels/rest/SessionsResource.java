@@ -123,10 +123,6 @@ public class SessionsResource {
         });
     }
 
-    @RegisterForReflection
-    public record ClientToken(String token, Instant expiresAt) {
-    }
-
     @POST
     @Path("/client-tokens")
     @Operation(summary = "A short-lived token for a browser", description = "Scoped to this one session; the "
@@ -136,8 +132,7 @@ public class SessionsResource {
             @HeaderParam(IdempotentRequests.HEADER) String idempotencyKey, @Context UriInfo uri) {
         return idempotent.execute(tenant.get().value(), idempotencyKey, "POST", uri.getPath(), "", () -> {
             SessionAddress address = address(key);
-            ClientTokens.Issued issued = tokens.issue(address.tenant(), key);
-            return Response.status(201).entity(new ClientToken(issued.token(), issued.expiresAt())).build();
+            return Response.status(201).entity(tokens.issue(address.tenant(), key)).build();
         });
     }
 
