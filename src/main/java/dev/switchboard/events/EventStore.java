@@ -70,6 +70,7 @@ public class EventStore {
      */
     public AppendResult appendUserMessage(SessionAddress address, String clientMsgId, String text,
             String correlationId) {
+        requireStorable(clientMsgId, text);
         return appender.submit(new AppendRequest(address, clientMsgId, text, correlationId));
     }
 
@@ -81,6 +82,7 @@ public class EventStore {
     @Transactional(Transactional.TxType.MANDATORY)
     public AppendResult appendUserMessageInTransaction(SessionAddress address, String clientMsgId, String text,
             String correlationId) {
+        requireStorable(clientMsgId, text);
         execute("SAVEPOINT sb_append");
         try {
             AppendResult result = insertInbound(address, EventTypes.USER_MESSAGE, clientMsgId, payload(text),
@@ -91,6 +93,12 @@ public class EventStore {
             execute("ROLLBACK TO SAVEPOINT sb_append");
             return duplicateOf(findByClientIdInTransaction(address, clientMsgId), clientMsgId);
         }
+    }
+
+    /** A bad row must never reach a group commit, where it would fail the batch for everyone in it. */
+    private static void requireStorable(String clientMsgId, String text) {
+        MessageText.requireStorable("id", clientMsgId);
+        MessageText.requireStorable("text", text);
     }
 
     private void execute(String sql) {
@@ -128,7 +136,7 @@ public class EventStore {
     private AppendResult duplicateOf(Optional<StoredEvent> original, String clientMsgId) {
         duplicateCounter.increment();
         StoredEvent event = original
-                .orElseThrow(() -> new IllegalStateException("duplicate client id vanished: " + clientMsgId));
+                .orElseThrow(() -> new IllegalStateException("the event of a duplicate client id vanished"));
         return new AppendResult(event.sessionId(), event.seq(), true);
     }
 
@@ -270,7 +278,7 @@ public class EventStore {
                     return rs.next() ? Optional.of(read(rs)) : Optional.<StoredEvent>empty();
                 }
             } catch (SQLException e) {
-                throw new IllegalStateException("could not look up client id " + clientMsgId, e);
+                throw new IllegalStateException("could not look up a client id in session " + session.id(), e);
             }
         });
     }

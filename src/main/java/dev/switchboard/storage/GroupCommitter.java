@@ -1,5 +1,6 @@
 package dev.switchboard.storage;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
@@ -34,6 +35,7 @@ public final class GroupCommitter<Q, R> {
     private final Function<Q, R> single;
     private final LinkedBlockingQueue<Pending<Q, R>> queue = new LinkedBlockingQueue<>();
     private final DistributionSummary batchSizes;
+    private final Counter fallbacks;
 
     /**
      * @param batch  runs all requests in one transaction and returns their results in order
@@ -46,6 +48,8 @@ public final class GroupCommitter<Q, R> {
         this.single = single;
         this.batchSizes = DistributionSummary.builder("switchboard.group.commit.size").tag("writer", name)
                 .description("Requests committed per group-commit transaction").register(registry);
+        this.fallbacks = Counter.builder("switchboard.group.commit.fallbacks").tag("writer", name)
+                .description("Batches that failed and were re-run one request at a time").register(registry);
         Thread writer = new Thread(this::run, name + "-writer");
         writer.setDaemon(true);
         writer.start();
@@ -97,7 +101,8 @@ public final class GroupCommitter<Q, R> {
                 }
                 return;
             } catch (RuntimeException e) {
-                LOG.debugf("batch of %d failed (%s); running them one by one", taken.size(), e.toString());
+                fallbacks.increment();
+                LOG.debugf("batch of %d failed (%s); running them one by one", taken.size(), e.getClass().getName());
             }
         }
         for (Pending<Q, R> p : taken) {

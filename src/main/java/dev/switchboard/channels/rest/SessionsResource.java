@@ -5,13 +5,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.events.AppendResult;
 import dev.switchboard.events.EventStore;
+import dev.switchboard.events.MessageText;
 import dev.switchboard.events.StoredEvent;
 import dev.switchboard.idempotency.IdempotentRequests;
 import dev.switchboard.ops.ProblemException;
 import dev.switchboard.ops.RequestCorrelation;
 import dev.switchboard.outbox.Effect;
+import dev.switchboard.outbox.EffectStatus;
 import dev.switchboard.outbox.Outbox;
 import dev.switchboard.privacy.SessionErasure;
+import dev.switchboard.processing.Quarantine;
 import dev.switchboard.sessions.SessionAddress;
 import dev.switchboard.sessions.SessionStore;
 import dev.switchboard.sessions.SessionView;
@@ -56,6 +59,7 @@ public class SessionsResource {
     private final RequestCorrelation correlation;
     private final ClientTokens tokens;
     private final SessionErasure erasure;
+    private final Quarantine quarantine;
     private final int maxTextBytes;
 
     static final String IDEMPOTENCY_DOC = "Idempotency-Key (required): 1-255 printable ASCII characters, bare or "
@@ -65,7 +69,7 @@ public class SessionsResource {
 
     SessionsResource(EventStore events, SessionStore sessions, Outbox outbox, RequestTenant tenant,
             IdempotentRequests idempotent, ObjectMapper mapper, IngressRateLimiter rateLimiter,
-            RequestCorrelation correlation, ClientTokens tokens, SessionErasure erasure,
+            RequestCorrelation correlation, ClientTokens tokens, SessionErasure erasure, Quarantine quarantine,
             @org.eclipse.microprofile.config.inject.ConfigProperty(name = "switchboard.web.max-text-bytes",
                     defaultValue = "16384") int maxTextBytes) {
         this.events = events;
@@ -78,6 +82,7 @@ public class SessionsResource {
         this.correlation = correlation;
         this.tokens = tokens;
         this.erasure = erasure;
+        this.quarantine = quarantine;
         this.maxTextBytes = maxTextBytes;
     }
 
@@ -99,7 +104,7 @@ public class SessionsResource {
     }
 
     @RegisterForReflection
-    public record EffectItem(long seq, long replyTo, String type, String status, String text, JsonNode payload,
+    public record EffectItem(long seq, long replyTo, String type, EffectStatus status, String text, JsonNode payload,
             int attempts, String lastError, Instant createdAt, Instant sentAt) {
     }
 
@@ -150,6 +155,39 @@ public class SessionsResource {
         });
     }
 
+    @POST
+    @Path("/quarantine/retry")
+    @Operation(summary = "Process a quarantined event again", description = "A session whose inbound event kept "
+            + "failing is quarantined (status 'quarantined', 'quarantinedSeq'); this processes that event again, "
+            + "e.g. after its cause was fixed. 202 with the event's seq; 409 when the session is not quarantined. "
+            + IDEMPOTENCY_DOC)
+    public Response retryQuarantined(@PathParam("key") String key,
+            @Parameter(description = IDEMPOTENCY_DOC, required = true)
+            @HeaderParam(IdempotentRequests.HEADER) String idempotencyKey, @Context UriInfo uri) {
+        return endQuarantine(key, Quarantine.Action.RETRY, idempotencyKey, uri);
+    }
+
+    @POST
+    @Path("/quarantine/skip")
+    @Operation(summary = "Skip a quarantined event", description = "Marks the quarantined event processed without "
+            + "running it (no reply, no state change) and goes on with the next one. 202 with the skipped event's "
+            + "seq; 409 when the session is not quarantined. " + IDEMPOTENCY_DOC)
+    public Response skipQuarantined(@PathParam("key") String key,
+            @Parameter(description = IDEMPOTENCY_DOC, required = true)
+            @HeaderParam(IdempotentRequests.HEADER) String idempotencyKey, @Context UriInfo uri) {
+        return endQuarantine(key, Quarantine.Action.SKIP, idempotencyKey, uri);
+    }
+
+    private Response endQuarantine(String key, Quarantine.Action action, String idempotencyKey, UriInfo uri) {
+        return idempotent.execute(tenant.get().value(), idempotencyKey, "POST", uri.getPath(), "", () -> {
+            long seq = quarantine.end(find(key), tenant.get(), action, correlation.get())
+                    .orElseThrow(() -> new ProblemException(409, "not-quarantined", "Not quarantined",
+                            "Session '" + key + "' is not quarantined; there is no event to "
+                                    + action.name().toLowerCase() + "."));
+            return Response.accepted(new Accepted(seq)).build();
+        });
+    }
+
     private SendMessage parse(String body) {
         SendMessage message;
         try {
@@ -165,6 +203,13 @@ public class SessionsResource {
         }
         if (message.text() == null || message.text().isBlank()) {
             throw ProblemException.badRequest("'text' is required and must not be blank.");
+        }
+        String unstorable = MessageText.problem("id", message.id());
+        if (unstorable == null) {
+            unstorable = MessageText.problem("text", message.text());
+        }
+        if (unstorable != null) {
+            throw ProblemException.badRequest(unstorable + ".");
         }
         if (message.text().getBytes(StandardCharsets.UTF_8).length > maxTextBytes) {
             throw ProblemException.badRequest("'text' is limited to " + maxTextBytes + " bytes.");

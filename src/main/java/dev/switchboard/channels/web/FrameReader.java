@@ -2,6 +2,7 @@ package dev.switchboard.channels.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.events.MessageText;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 
@@ -55,6 +56,10 @@ class FrameReader {
                         null);
             }
             id = idNode.asText();
+            String idProblem = MessageText.problem("id", id);
+            if (idProblem != null) {
+                throw new FrameRejected("invalid_id", idProblem, null);
+            }
         }
         JsonNode text = frame.get("text");
         if (text == null || !text.isTextual() || text.asText().isBlank()) {
@@ -63,6 +68,10 @@ class FrameReader {
         if (utf8Length(text.asText(), config.maxTextBytes()) > config.maxTextBytes()) {
             throw new FrameRejected("text_too_long", "message text is limited to " + config.maxTextBytes() + " bytes",
                     id);
+        }
+        String textProblem = MessageText.problem("text", text.asText());
+        if (textProblem != null) {
+            throw new FrameRejected("invalid_text", textProblem, id);
         }
         return new ClientFrame.Message(id, text.asText());
     }

@@ -1,0 +1,50 @@
+package dev.switchboard.events;
+
+/**
+ * What PostgreSQL can store of customer-supplied strings (message texts, client message ids).
+ * A {@code text} or {@code jsonb} value cannot hold U+0000, and a string with an unpaired UTF-16
+ * surrogate has no UTF-8 form; both are refused at the edge as invalid input, before anything is
+ * stored, instead of failing inside a transaction (and, there, in a group commit with others).
+ */
+public final class MessageText {
+    private MessageText() {
+    }
+
+    /** Why {@code value} cannot be stored, or null when it can. Names the field, never quotes the value. */
+    public static String problem(String field, String value) {
+        if (value == null) {
+            return null;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '\u0000') {
+                return "'" + field + "' contains the character U+0000, which cannot be stored";
+            }
+            if (Character.isHighSurrogate(c)) {
+                if (i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+                    i++;
+                    continue;
+                }
+                return "'" + field + "' contains an unpaired UTF-16 surrogate (not valid Unicode text)";
+            }
+            if (Character.isLowSurrogate(c)) {
+                return "'" + field + "' contains an unpaired UTF-16 surrogate (not valid Unicode text)";
+            }
+        }
+        return null;
+    }
+
+    /** Thrown by the log when asked to store a string it cannot; the edge should have refused it already. */
+    public static final class Unstorable extends IllegalArgumentException {
+        public Unstorable(String problem) {
+            super(problem, null);
+        }
+    }
+
+    static void requireStorable(String field, String value) {
+        String problem = problem(field, value);
+        if (problem != null) {
+            throw new Unstorable(problem);
+        }
+    }
+}
