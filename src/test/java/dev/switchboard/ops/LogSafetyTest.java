@@ -1,0 +1,129 @@
+package dev.switchboard.ops;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.switchboard.support.ChatClient;
+import dev.switchboard.support.Db;
+import dev.switchboard.support.Eventually;
+import dev.switchboard.support.Tenants;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.jboss.logmanager.ExtLogRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every layer failed once on a message with a recognisable text; the text appears in no log line,
+ * messages and whole cause chains included, while the failures stay diagnosable by type.
+ */
+@QuarkusTest
+class LogSafetyTest {
+    private static final Duration WAIT = Duration.ofSeconds(15);
+
+    @TestHTTPResource("/")
+    URI base;
+    @Inject
+    DataSource dataSource;
+
+    /** Records what the console would print: the same filter, then message and full stack traces. */
+    static final class CapturedLog extends Handler {
+        private final PiiMaskingFilter filter = new PiiMaskingFilter();
+        final StringBuffer text = new StringBuffer();
+
+        @Override
+        public void publish(LogRecord record) {
+            if (!filter.isLoggable(record)) {
+                return;
+            }
+            text.append(record instanceof ExtLogRecord ext ? ext.getFormattedMessage() : record.getMessage())
+                    .append('\n');
+            if (record.getThrown() != null) {
+                StringWriter trace = new StringWriter();
+                record.getThrown().printStackTrace(new PrintWriter(trace));
+                text.append(trace);
+            }
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    CapturedLog log;
+    Tenants.Credentials tenant;
+
+    @BeforeEach
+    void capture() {
+        log = new CapturedLog();
+        Logger.getLogger("").addHandler(log);
+        tenant = Tenants.create("logs-" + UUID.randomUUID());
+    }
+
+    @AfterEach
+    void release() {
+        Logger.getLogger("").removeHandler(log);
+    }
+
+    @Test
+    void theConsoleUsesTheMaskingFilter() {
+        assertEquals("pii-mask", ConfigProvider.getConfig().getValue("quarkus.log.console.filter", String.class));
+    }
+
+    @Test
+    void noLayerThatFailsOnAMessageLogsItsText() {
+        String marker = "zebra" + UUID.randomUUID().toString().substring(0, 8) + "banana";
+        Db db = new Db(dataSource);
+
+        // the edge: text PostgreSQL cannot store, over REST and over the socket
+        given().contentType(ContentType.JSON).auth().oauth2(tenant.apiKey())
+                .header("Idempotency-Key", UUID.randomUUID().toString())
+                .body("{\"id\":\"r1\",\"text\":\"" + marker + " \\u0000\"}")
+                .post("/api/v1/sessions/logs-rest/messages").then().statusCode(400);
+        try (ChatClient chat = ChatClient.connect(base, "logs-ws", tenant.apiKey(), null)) {
+            chat.send("{\"type\":\"message\",\"id\":\"w1\",\"text\":\"" + marker + " \\u0000\"}");
+            assertEquals("invalid_text", chat.next(WAIT).path("code").asText());
+
+            // the agent: an exception quoting the text (answered with the fallback) ...
+            chat.sendMessage("w2", "fault:exception:" + marker + " " + marker);
+            chat.collect(f -> ChatClient.isType(f, "message"), 1, WAIT);
+            // ... and an Error quoting it, retried and then quarantined
+            chat.sendMessage("w3", "fault:error:" + marker + " " + marker);
+        }
+        Eventually.within(WAIT, "quarantined", () -> db.count("SELECT count(*) FROM sessions WHERE tenant_id = "
+                + "?::uuid AND status = 'quarantined'", tenant.tenantId()) == 1);
+
+        // the database, under an HTTP request: PostgreSQL quotes the value in its error
+        given().auth().oauth2(tenant.apiKey()).header("Idempotency-Key", UUID.randomUUID().toString())
+                .body(marker).post("/api/v1/test/log-probe").then().statusCode(500)
+                .body("detail", org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString(marker)));
+
+        String captured = log.text.toString();
+        assertFalse(captured.contains(marker), "the text leaked into the log:\n" + captured);
+        assertTrue(captured.contains("org.postgresql.util.PSQLException: SQLState 22P02"),
+                "failures stay diagnosable by type and SQLState:\n" + captured);
+        assertTrue(captured.contains("java.lang.AssertionError"), captured);
+        assertTrue(captured.contains("java.lang.IllegalStateException"), captured);
+        assertEquals(0, db.count("SELECT count(*) FROM events WHERE tenant_id = ?::uuid AND type = 'error' "
+                + "AND payload::text LIKE ?", tenant.tenantId(), "%" + marker + "%"), "nor into error events");
+    }
+}
