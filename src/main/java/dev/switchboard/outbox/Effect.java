@@ -13,7 +13,7 @@ public record Effect(
         long replyTo,
         String type,
         JsonNode payload,
-        String status,
+        EffectStatus status,
         int attempts,
         String lastError,
         Instant createdAt,

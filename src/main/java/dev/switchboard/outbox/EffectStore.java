@@ -27,6 +27,8 @@ class EffectStore {
     private static final String COLUMNS = """
             id, tenant_id, channel, session_key, session_id, seq, reply_to, type, payload::text, status, attempts,
             last_error, created_at, sent_at""";
+    /** The statuses that are delivery lag: due now or after a backoff. */
+    private static final String LAG = "(" + EffectStatus.PENDING.literal() + ", " + EffectStatus.FAILED.literal() + ")";
 
     private final DataSource dataSource;
     private final ObjectMapper mapper;
@@ -38,14 +40,15 @@ class EffectStore {
 
     /**
      * Inserts effects at the seqs the caller reserved. {@code due} false means the effect waits for
-     * its client (no background retry). The dedupe key makes a second insert for the same reply fail.
+     * its client ({@link EffectStatus#AWAITING_CLIENT}: no background attempts). The dedupe key makes a second insert for the same reply fail.
      */
     @Transactional(Transactional.TxType.MANDATORY)
     List<Effect> insert(SessionAddress address, long sessionId, long firstSeq, long replyTo, List<NewEffect> effects,
             boolean due) {
         String sql = "INSERT INTO effects (tenant_id, channel, session_key, session_id, seq, reply_to, type, payload, "
-                + "dedupe_key, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, "
-                + (due ? "now()" : "NULL") + ") RETURNING " + COLUMNS;
+                + "dedupe_key, status, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, "
+                + (due ? EffectStatus.PENDING.literal() + ", now()" : EffectStatus.AWAITING_CLIENT.literal() + ", NULL")
+                + ") RETURNING " + COLUMNS;
         List<Effect> stored = new ArrayList<>(effects.size());
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             long seq = firstSeq;
@@ -96,9 +99,9 @@ class EffectStore {
     List<Effect> claimDue(int limit, Duration lease) {
         String sql = "UPDATE effects SET next_attempt_at = now() + ? * interval '1 millisecond' WHERE id IN ("
                 + " SELECT e.id FROM effects e"
-                + "  WHERE e.status IN ('pending', 'failed') AND e.next_attempt_at <= now()"
+                + "  WHERE e.status IN " + LAG + " AND e.next_attempt_at <= now()"
                 + "    AND NOT EXISTS (SELECT 1 FROM effects p WHERE p.session_id = e.session_id AND p.seq < e.seq"
-                + "                     AND p.status IN ('pending', 'failed') AND p.next_attempt_at IS NOT NULL)"
+                + "                     AND p.status IN " + LAG + " AND p.next_attempt_at IS NOT NULL)"
                 + "  ORDER BY e.next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED)"
                 + " RETURNING " + COLUMNS;
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
@@ -114,8 +117,9 @@ class EffectStore {
 
     @Transactional
     void markSent(Collection<Long> ids) {
-        String sql = "UPDATE effects SET status = 'sent', sent_at = now(), attempts = attempts + 1, "
-                + "next_attempt_at = NULL, last_error = NULL WHERE id = ANY (?) AND status <> 'sent'";
+        String sql = "UPDATE effects SET status = " + EffectStatus.SENT.literal() + ", sent_at = now(), "
+                + "attempts = attempts + 1, next_attempt_at = NULL, last_error = NULL "
+                + "WHERE id = ANY (?) AND status <> " + EffectStatus.SENT.literal();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             Array array = c.createArrayOf("bigint", ids.toArray());
             ps.setArray(1, array);
@@ -129,11 +133,11 @@ class EffectStore {
     @Transactional
     void markFailed(long id, int attempts, Instant nextAttempt, String error) {
         String sql = "UPDATE effects SET attempts = ?, last_error = ?, status = ?, next_attempt_at = ? "
-                + "WHERE id = ? AND status <> 'sent'";
+                + "WHERE id = ? AND status <> " + EffectStatus.SENT.literal();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setInt(1, attempts);
             ps.setString(2, error == null ? null : error.substring(0, Math.min(error.length(), 2000)));
-            ps.setString(3, nextAttempt == null ? "dead" : "failed");
+            ps.setString(3, (nextAttempt == null ? EffectStatus.DEAD : EffectStatus.FAILED).wire());
             ps.setTimestamp(4, nextAttempt == null ? null : Timestamp.from(nextAttempt));
             ps.setLong(5, id);
             ps.executeUpdate();
@@ -153,11 +157,11 @@ class EffectStore {
         }
     }
 
-    /** Count and age in seconds of the oldest effect not yet sent (pending or failed). */
+    /** Count and age in seconds of the oldest effect that is delivery lag (pending or failed). */
     @Transactional
     long[] pendingCountAndOldestAge() {
         String sql = "SELECT count(*), COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0) "
-                + "FROM effects WHERE status IN ('pending', 'failed')";
+                + "FROM effects WHERE status IN " + LAG;
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql);
                 ResultSet rs = ps.executeQuery()) {
             rs.next();
@@ -183,7 +187,7 @@ class EffectStore {
                     rs.getString(4));
             Timestamp sent = rs.getTimestamp(14);
             return new Effect(rs.getLong(1), address, rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getString(8),
-                    mapper.readTree(rs.getString(9)), rs.getString(10), rs.getInt(11), rs.getString(12),
+                    mapper.readTree(rs.getString(9)), EffectStatus.fromWire(rs.getString(10)), rs.getInt(11), rs.getString(12),
                     rs.getTimestamp(13).toInstant(), sent == null ? null : sent.toInstant());
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("stored effect payload is not JSON", e);

@@ -49,7 +49,7 @@ public class Outbox {
 
     /** A channel handed this effect to its recipient outside the runner (e.g. a resume replay). */
     public void delivered(Effect effect) {
-        if (!"sent".equals(effect.status())) {
+        if (effect.status() != EffectStatus.SENT) {
             sentMarker.markSent(effect.id());
         }
     }

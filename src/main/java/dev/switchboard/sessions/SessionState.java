@@ -14,7 +14,7 @@ public record SessionState(
         long version,
         long processedSeq,
         long lastInboundSeq,
-        String status) {
+        SessionStatus status) {
 
     public SessionAddress address() {
         return new SessionAddress(tenant, channel, key);

@@ -19,7 +19,8 @@ public record SessionView(
         long lastInboundSeq,
         long effectSeq,
         long ackedEffectSeq,
-        String status,
+        SessionStatus status,
+        Long quarantinedSeq,
         Instant lastActivityAt,
         Instant createdAt) {
 }
