@@ -4,6 +4,8 @@ package dev.switchboard.outbox;
 public enum DeliveryOutcome {
     /** handed to at least one recipient */
     DELIVERED,
+    /** queued on the recipient's connection; the channel confirms it (marks it sent) once written */
+    QUEUED,
     /** nobody to hand it to now; it waits in the table until the client resumes */
     NO_RECIPIENT
 }

@@ -24,14 +24,17 @@ public class EffectRunner {
     private final EffectStore store;
     private final SentMarker sentMarker;
     private final Outbox outbox;
+    private final DeliveryLanes lanes;
     private final OutboxConfig config;
     private final Backoff backoff;
     private final MeterRegistry metrics;
     /** Sessions with an effect in retry: their newer effects wait for the sweep, to keep order. */
     private final Set<Long> retrying = ConcurrentHashMap.newKeySet();
 
-    EffectRunner(EffectStore store, SentMarker sentMarker, Outbox outbox, OutboxConfig config, MeterRegistry metrics) {
+    EffectRunner(EffectStore store, SentMarker sentMarker, Outbox outbox, DeliveryLanes lanes, OutboxConfig config,
+            MeterRegistry metrics) {
         this.store = store;
+        this.lanes = lanes;
         this.sentMarker = sentMarker;
         this.outbox = outbox;
         this.config = config;
@@ -39,11 +42,13 @@ public class EffectRunner {
         this.metrics = metrics;
     }
 
+    /** Runs on the committing thread (a group-commit writer): hands the effects to their lane and returns. */
     void onCommitted(@Observes(during = TransactionPhase.AFTER_SUCCESS) EffectsCommitted committed) {
-        if (retrying.contains(committed.sessionId())) {
-            return;
-        }
-        deliverInOrder(committed.effects());
+        lanes.submit(committed.sessionId(), () -> {
+            if (!retrying.contains(committed.sessionId())) {
+                deliverInOrder(committed.effects());
+            }
+        });
     }
 
     @Scheduled(every = "${switchboard.outbox.sweep-interval:5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -73,7 +78,7 @@ public class EffectRunner {
         for (Effect effect : effects) {
             ChannelDelivery delivery = outbox.channel(effect.address().channel());
             if (delivery == null) {
-                fail(effect, "no delivery for channel " + effect.address().channel());
+                fail(effect, "no delivery for channel " + effect.address().channel(), "no channel");
                 return false;
             }
             try {
@@ -84,21 +89,25 @@ public class EffectRunner {
                 metrics.counter("switchboard.outbox.deliveries", "channel", effect.address().channel(),
                         "outcome", outcome.name().toLowerCase()).increment();
             } catch (Exception e) {
-                fail(effect, e.getMessage() == null ? e.getClass().getName() : e.getMessage());
+                fail(effect, e.getMessage() == null ? e.getClass().getName() : e.getMessage(), e.getClass().getName());
                 return false;
             }
         }
         return true;
     }
 
-    private void fail(Effect effect, String error) {
+    /**
+     * Records a failed attempt. {@code error} (the channel's own words, which may quote content) is
+     * stored for the API; the log gets {@code errorType} only.
+     */
+    private void fail(Effect effect, String error, String errorType) {
         retrying.add(effect.sessionId());
         int attempts = effect.attempts() + 1;
         String channel = effect.address().channel();
         metrics.counter("switchboard.outbox.deliveries", "channel", channel, "outcome", "failed").increment();
         if (attempts >= config.maxAttempts()) {
             LOG.warnf("effect %d (session %d seq %d) dead-lettered after %d attempts: %s", effect.id(),
-                    effect.sessionId(), effect.seq(), attempts, error);
+                    effect.sessionId(), effect.seq(), attempts, errorType);
             metrics.counter("switchboard.outbox.dead.letters", "channel", channel).increment();
             store.markFailed(effect.id(), attempts, null, error);
         } else {

@@ -33,4 +33,8 @@ public interface OutboxConfig {
     /** How often the backlog gauges are refreshed (also read by its @Scheduled). */
     @WithDefault("15s")
     Duration gaugeInterval();
+
+    /** Threads that deliver committed effects; a session's effects always use the same one, in order. */
+    @WithDefault("4")
+    int deliveryLanes();
 }

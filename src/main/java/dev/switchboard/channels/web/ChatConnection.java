@@ -5,21 +5,37 @@ import dev.switchboard.outbox.Outbox;
 import dev.switchboard.sessions.SessionAddress;
 import dev.switchboard.sessions.SessionStore;
 import dev.switchboard.sessions.SessionView;
+import dev.switchboard.tenants.DatabaseScope;
+import io.micrometer.core.instrument.Counter;
+import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
+import java.util.ArrayDeque;
 import java.util.List;
-import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
- * One open chat socket. All frames to it go through this object's monitor, in order. It remembers
- * the highest effect seq it has sent: live effects at or below it are dropped, and a gap (an
- * effect it never saw, or a resume) is filled from the outbox table, so the client sees every
- * effect after its resume point exactly once and in seq order.
+ * One open chat socket. It remembers the highest reply seq it has sent ({@code sentUpTo}): live
+ * effects at or below it are dropped, and a gap (an effect it never saw, a resume, the start) is
+ * filled from the outbox table by a replay, so the client sees every effect after its resume point
+ * exactly once and in seq order.
+ *
+ * <p>Nothing here blocks the thread that offers an effect (a delivery lane): the monitor is held
+ * only to decide and to hand frames to the socket, never across a database read. A replay reads
+ * the table on its own executor, page by page, and pauses while the client has more than a page of
+ * frames unwritten. A client that falls more than {@code max-pending-frames} behind live traffic,
+ * or makes no progress for {@code slow-client-timeout}, is closed with {@link #TOO_SLOW}; it resumes
+ * with {@code ?afterSeq} when it is back, and nothing durable is lost.
  */
 final class ChatConnection {
     private static final Logger LOG = Logger.getLogger(ChatConnection.class);
-    private static final int PAGE = 500;
+    /** Close code for a client that does not read its frames fast enough (application range 4000-4999). */
+    static final int TOO_SLOW = 4008;
+    static final String TOO_SLOW_REASON = "too slow: reconnect with ?afterSeq=<last seq received>";
 
     private final WebSocketConnection socket;
     private final SessionAddress address;
@@ -27,17 +43,38 @@ final class ChatConnection {
     private final Outbox outbox;
     private final SessionStore sessions;
     private final String correlationId;
+    private final Executor replays;
+    private final Counter closedTooSlow;
+    private final int maxPendingFrames;
+    private final int page;
+    private final AtomicInteger pendingWrites = new AtomicInteger();
+    private final AtomicBoolean paused = new AtomicBoolean();
+    private volatile long lastProgressNanos = System.nanoTime();
+    private volatile long sessionId = -1;
+
+    // guarded by this
     private long sentUpTo;
-    private long sessionId = -1;
+    /** True while a replay owns sending (from construction until the first catch-up is done). */
+    private boolean replaying = true;
+    /** A live effect arrived while replaying: the replay must read once more before it ends. */
+    private boolean offeredDuringReplay;
+    /** Appends whose {@code accepted} frame is not written yet; replies wait behind it. */
+    private int acksInFlight;
+    private final ArrayDeque<Effect> heldBack = new ArrayDeque<>();
+    private boolean closing;
 
     ChatConnection(WebSocketConnection socket, SessionAddress address, ServerFrames frames, Outbox outbox,
-            SessionStore sessions, String correlationId) {
-        this.correlationId = correlationId;
+            SessionStore sessions, String correlationId, Executor replays, Counter closedTooSlow, WebChatConfig config) {
+        this.closedTooSlow = closedTooSlow;
         this.socket = socket;
         this.address = address;
         this.frames = frames;
         this.outbox = outbox;
         this.sessions = sessions;
+        this.correlationId = correlationId;
+        this.replays = replays;
+        this.maxPendingFrames = config.maxPendingFrames();
+        this.page = Math.max(1, Math.min(500, maxPendingFrames / 2));
     }
 
     SessionAddress address() {
@@ -53,31 +90,65 @@ final class ChatConnection {
         return correlationId;
     }
 
-    /** Starts live delivery after whatever the session has produced so far. */
-    synchronized void startLive() {
-        Optional<SessionView> session = sessions.find(address);
-        session.ifPresent(s -> {
-            sessionId = s.id();
-            sentUpTo = Math.max(sentUpTo, s.effectSeq());
-        });
+    /**
+     * Starts delivery: after {@code afterSeq} when given and possible, else after whatever the session
+     * has produced so far. Call once, after the connection is registered (so no live effect is missed).
+     *
+     * @return false when {@code afterSeq} is beyond the session's last reply seq (delivery then starts live)
+     */
+    boolean open(Long afterSeq) {
+        OptionalLong latest = latestEffectSeq();
+        boolean possible = afterSeq == null || afterSeq <= latest.orElse(0);
+        synchronized (this) {
+            sentUpTo = afterSeq != null && possible ? afterSeq : latest.orElse(0);
+            if (afterSeq != null && possible || offeredDuringReplay) {
+                scheduleReplay();
+            } else {
+                replaying = false;
+            }
+        }
+        return possible;
     }
 
-    /** Sends every effect after {@code afterSeq}, then continues live. */
-    synchronized void resume(long afterSeq) {
-        sentUpTo = afterSeq;
-        catchUp(Long.MAX_VALUE);
+    /**
+     * Sends every effect after {@code afterSeq}, then continues live; false (and nothing changes)
+     * when {@code afterSeq} is beyond the session's last reply seq: such a seq was never sent, and
+     * accepting it would silently drop every reply up to it.
+     */
+    boolean resume(long afterSeq) {
+        if (afterSeq > latestEffectSeq().orElse(0)) {
+            return false;
+        }
+        synchronized (this) {
+            sentUpTo = afterSeq;
+            heldBack.clear(); // the replay sends them again, from the table
+            if (replaying) {
+                offeredDuringReplay = true;
+            } else {
+                scheduleReplay();
+            }
+        }
+        return true;
     }
 
-    /** A live effect of this connection's session. */
+    /** A live effect of this connection's session (from a delivery lane). Never blocks. */
     synchronized void offer(Effect effect) {
         sessionId = effect.sessionId();
+        if (closing) {
+            return;
+        }
+        if (replaying) {
+            offeredDuringReplay = true;
+            return;
+        }
         if (effect.seq() <= sentUpTo) {
             return;
         }
         if (effect.seq() > sentUpTo + 1) {
-            catchUp(effect.seq() - 1);
+            scheduleReplay();
+            return;
         }
-        send(effect);
+        deliver(effect);
     }
 
     synchronized void sendFrame(String frame) {
@@ -85,29 +156,118 @@ final class ChatConnection {
     }
 
     /**
-     * Runs an append and sends its acknowledgement frame while holding the send order, so the
-     * {@code accepted} frame always precedes the replies the append causes.
+     * Runs an append (outside the monitor) and sends its acknowledgement frame before any reply that
+     * arrives meanwhile, so the {@code accepted} frame always precedes the replies the append causes.
      */
-    synchronized void acknowledge(Supplier<String> appendThenFrame) {
-        write(appendThenFrame.get());
+    void acknowledge(Supplier<String> appendThenFrame) {
+        synchronized (this) {
+            acksInFlight++;
+        }
+        String frame = null;
+        try {
+            frame = appendThenFrame.get();
+        } finally {
+            synchronized (this) {
+                if (frame != null) {
+                    write(frame);
+                }
+                if (--acksInFlight == 0) {
+                    while (!heldBack.isEmpty()) {
+                        emit(heldBack.poll());
+                    }
+                }
+            }
+        }
     }
 
     /** Confirms an effect seq on behalf of the client; false if that seq does not exist. */
-    synchronized boolean ack(long seq) {
+    boolean ack(long seq) {
         long id = resolveSessionId();
         return id >= 0 && sessions.recordAck(id, seq);
     }
 
-    private void catchUp(long upToSeq) {
-        long id = resolveSessionId();
-        if (id < 0) {
-            return;
+    /** Closes the connection if it made no progress for {@code timeoutNanos} while frames wait for it. */
+    void closeIfStalled(long nowNanos, long timeoutNanos) {
+        boolean waiting = pendingWrites.get() > 0 || paused.get();
+        if (waiting && nowNanos - lastProgressNanos > timeoutNanos) {
+            synchronized (this) {
+                tooSlow();
+            }
         }
-        List<Effect> page;
-        do {
-            page = outbox.page(id, sentUpTo, upToSeq, PAGE);
-            page.forEach(this::send);
-        } while (page.size() == PAGE);
+    }
+
+    private OptionalLong latestEffectSeq() {
+        return sessions.find(address).map(s -> {
+            sessionId = s.id();
+            return OptionalLong.of(s.effectSeq());
+        }).orElse(OptionalLong.empty());
+    }
+
+    private void deliver(Effect effect) {
+        sentUpTo = effect.seq();
+        if (acksInFlight > 0) {
+            heldBack.add(effect);
+        } else {
+            emit(effect);
+        }
+    }
+
+    private void emit(Effect effect) {
+        if (write(frames.effect(effect))) {
+            outbox.delivered(effect);
+        }
+    }
+
+    private void scheduleReplay() {
+        replaying = true;
+        offeredDuringReplay = false;
+        replays.execute(() -> DatabaseScope.asTenant(address.tenant(), this::replay));
+    }
+
+    /** Reads the table after {@code sentUpTo} until caught up; pauses (returns) while the client is behind. */
+    private void replay() {
+        try {
+            while (true) {
+                long from;
+                synchronized (this) {
+                    if (closing) {
+                        return;
+                    }
+                    if (pendingWrites.get() > maxPendingFrames - page) {
+                        paused.set(true); // resumed by written() once the client has read enough
+                        if (pendingWrites.get() > maxPendingFrames / 4 || !paused.compareAndSet(true, false)) {
+                            return;
+                        }
+                    }
+                    from = sentUpTo;
+                    offeredDuringReplay = false;
+                }
+                long id = resolveSessionId();
+                List<Effect> effects = id < 0 ? List.of() : outbox.page(id, from, Long.MAX_VALUE, page);
+                synchronized (this) {
+                    if (closing) {
+                        return;
+                    }
+                    if (sentUpTo != from) {
+                        continue; // a resume moved the point meanwhile: read from there
+                    }
+                    effects.forEach(this::deliver);
+                    if (effects.size() < page && !offeredDuringReplay) {
+                        replaying = false;
+                        return;
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("replay to %s failed (%s); closing so that the client resumes", socket.id(),
+                    e.getClass().getName());
+            synchronized (this) {
+                closing = true;
+            }
+            socket.close(CloseReason.INTERNAL_SERVER_ERROR).subscribe().with(ok -> {
+            }, failure -> {
+            });
+        }
     }
 
     private long resolveSessionId() {
@@ -117,17 +277,43 @@ final class ChatConnection {
         return sessionId;
     }
 
-    private void send(Effect effect) {
-        write(frames.effect(effect));
-        sentUpTo = effect.seq();
-        outbox.delivered(effect);
+    /**
+     * Hands a frame to the socket without waiting; false if it was not (closed, or the client is too
+     * slow). A replay pauses a page below the limit, so only live traffic can reach it.
+     */
+    private boolean write(String frame) {
+        if (closing || !socket.isOpen()) {
+            return false;
+        }
+        if (pendingWrites.incrementAndGet() > maxPendingFrames) {
+            pendingWrites.decrementAndGet();
+            tooSlow();
+            return false;
+        }
+        socket.sendText(frame).subscribe().with(ok -> written(), failure -> {
+            LOG.debugf("send to %s failed: %s", socket.id(), failure.getClass().getName());
+            written();
+        });
+        return true;
     }
 
-    private void write(String frame) {
-        if (!socket.isOpen()) {
+    private void written() {
+        lastProgressNanos = System.nanoTime();
+        if (pendingWrites.decrementAndGet() <= maxPendingFrames / 4 && paused.compareAndSet(true, false)) {
+            replays.execute(() -> DatabaseScope.asTenant(address.tenant(), this::replay));
+        }
+    }
+
+    private void tooSlow() {
+        if (closing) {
             return;
         }
-        socket.sendText(frame).subscribe().with(ok -> {
-        }, failure -> LOG.debugf("send to %s failed: %s", socket.id(), failure.toString()));
+        closing = true;
+        closedTooSlow.increment();
+        LOG.infof("closing chat socket %s of session %s: the client is too slow (%d frames unwritten)", socket.id(),
+                address.key(), pendingWrites.get());
+        socket.close(new CloseReason(TOO_SLOW, TOO_SLOW_REASON)).subscribe().with(ok -> {
+        }, failure -> {
+        });
     }
 }

@@ -2,6 +2,7 @@ package dev.switchboard.channels.web;
 
 import dev.switchboard.events.AppendResult;
 import dev.switchboard.events.EventStore;
+import dev.switchboard.events.MessageText;
 import dev.switchboard.ops.CorrelationId;
 import dev.switchboard.outbox.Outbox;
 import dev.switchboard.sessions.SessionAddress;
@@ -34,9 +35,11 @@ public class ChatSocket {
     private final Outbox outbox;
     private final SessionStore sessions;
     private final IngressRateLimiter rateLimiter;
+    private final WebChatConfig config;
 
     ChatSocket(ConnectionRegistry registry, FrameReader reader, ServerFrames frames, EventStore events, Outbox outbox,
-            SessionStore sessions, IngressRateLimiter rateLimiter) {
+            SessionStore sessions, IngressRateLimiter rateLimiter, WebChatConfig config) {
+        this.config = config;
         this.rateLimiter = rateLimiter;
         this.registry = registry;
         this.reader = reader;
@@ -52,18 +55,20 @@ public class ChatSocket {
         SessionAddress address = SessionAddress.web(tenant, socket.pathParam("sessionKey"));
         String correlation = CorrelationId.resolve(socket.handshakeRequest().header("traceparent"),
                 socket.handshakeRequest().header(CorrelationId.HEADER));
-        ChatConnection connection = new ChatConnection(socket, address, frames, outbox, sessions, correlation);
+        ChatConnection connection = new ChatConnection(socket, address, frames, outbox, sessions, correlation,
+                registry.replays(), registry.closedTooSlow(), config);
         Long afterSeq = afterSeqQuery(socket.handshakeRequest().query());
         DatabaseScope.asTenant(tenant, () -> {
-            synchronized (connection) {
-                registry.add(connection);
-                if (afterSeq != null) {
-                    connection.resume(afterSeq);
-                } else {
-                    connection.startLive();
-                }
+            registry.add(connection);
+            if (!connection.open(afterSeq)) {
+                connection.sendFrame(impossibleResume(afterSeq));
             }
         });
+    }
+
+    private String impossibleResume(long afterSeq) {
+        return frames.error("invalid_seq", "afterSeq " + afterSeq + " is beyond the last reply seq of this session; "
+                + "delivering live from the last reply instead", null);
     }
 
     @OnTextMessage
@@ -81,6 +86,9 @@ public class ChatSocket {
         }
         try {
             DatabaseScope.asTenant(connection.address().tenant(), () -> handle(connection, frame));
+        } catch (MessageText.Unstorable e) {
+            String clientId = frame instanceof ClientFrame.Message m ? m.id() : null;
+            connection.sendFrame(frames.error("invalid_text", e.getMessage(), clientId));
         } catch (RuntimeException e) {
             LOG.errorf(e, "chat frame on %s failed", connection.address().key());
             String clientId = frame instanceof ClientFrame.Message m ? m.id() : null;
@@ -103,12 +111,14 @@ public class ChatSocket {
                 return frames.accepted(m.id(), result.seq());
             });
         } else if (frame instanceof ClientFrame.Resume r) {
-            connection.resume(r.afterSeq());
+            if (!connection.resume(r.afterSeq())) {
+                connection.sendFrame(impossibleResume(r.afterSeq()));
+            }
         } else if (frame instanceof ClientFrame.Ack a) {
             if (!connection.ack(a.seq())) {
                 connection.sendFrame(frames.error("invalid_seq", "no effect with seq " + a.seq() + " exists", null));
             }
-        } else {
+        } else if (frame instanceof ClientFrame.Ping) {
             connection.sendFrame(frames.pong());
         }
     }

@@ -1,21 +1,40 @@
 package dev.switchboard.channels.web;
 
 import dev.switchboard.sessions.SessionAddress;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.event.Observes;
 import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** The chat sockets open on this node, by session. */
+/** The chat sockets open on this node, by session, and the executor that replays effects to them. */
 @ApplicationScoped
 class ConnectionRegistry {
+    private final WebChatConfig config;
+    private final ExecutorService replays;
+    private final Counter closedTooSlow;
     private final ConcurrentHashMap<SessionAddress, Set<ChatConnection>> bySession = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, ChatConnection> byId = new ConcurrentHashMap<>();
     private final AtomicInteger open = new AtomicInteger();
 
-    ConnectionRegistry(MeterRegistry registry) {
+    ConnectionRegistry(WebChatConfig config, MeterRegistry registry) {
+        this.config = config;
+        AtomicInteger n = new AtomicInteger();
+        this.replays = Executors.newFixedThreadPool(config.replayThreads(), r -> {
+            Thread t = new Thread(r, "chat-replay-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.closedTooSlow = Counter.builder("switchboard.web.sockets.closed.too.slow")
+                .description("Chat sockets closed because their client did not read its frames").register(registry);
         Gauge.builder("switchboard.web.sockets.open", open, AtomicInteger::get)
                 .description("Open chat WebSocket connections").register(registry);
     }
@@ -44,5 +63,25 @@ class ConnectionRegistry {
 
     Set<ChatConnection> forSession(SessionAddress address) {
         return bySession.getOrDefault(address, Set.of());
+    }
+
+    Executor replays() {
+        return replays;
+    }
+
+    Counter closedTooSlow() {
+        return closedTooSlow;
+    }
+
+    /** Closes sockets whose client stopped reading (a paused replay or unwritten live frames). */
+    @Scheduled(every = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void closeStalled() {
+        long now = System.nanoTime();
+        long timeout = config.slowClientTimeout().toNanos();
+        byId.values().forEach(connection -> connection.closeIfStalled(now, timeout));
+    }
+
+    void shutdown(@Observes ShutdownEvent ignored) {
+        replays.shutdownNow();
     }
 }

@@ -8,8 +8,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Set;
 
 /**
- * Delivers web-chat effects to every socket of the session open on this node. With none open the
- * effect waits in the table for the client's resume; it is not retried or dead-lettered for that.
+ * Delivers web-chat effects to every socket of the session open on this node; each socket marks
+ * the effect sent once it has written it. With none open the effect waits in the table for the
+ * client's resume ({@code awaiting_client}); it is not retried or dead-lettered for that.
  */
 @ApplicationScoped
 class WebDelivery implements ChannelDelivery {
@@ -36,6 +37,6 @@ class WebDelivery implements ChannelDelivery {
             return DeliveryOutcome.NO_RECIPIENT;
         }
         connections.forEach(connection -> connection.offer(effect));
-        return DeliveryOutcome.DELIVERED;
+        return DeliveryOutcome.QUEUED;
     }
 }
