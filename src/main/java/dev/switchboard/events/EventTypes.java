@@ -12,6 +12,8 @@ public final class EventTypes {
     public static final String SESSION_EXPIRED = "session_expired";
     /** The session's personal content was erased on request; carries no content itself. */
     public static final String ERASED = "erased";
+    /** An operator ended the quarantine of a session: {@code seq} and {@code action} (retry or skip). */
+    public static final String QUARANTINE_ENDED = "quarantine_ended";
     /** A call to an outside model (LLM): model, latency, tokens, fallback reason. */
     public static final String AGENT_CALL = "agent_call";
 

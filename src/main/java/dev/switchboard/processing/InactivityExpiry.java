@@ -2,6 +2,7 @@ package dev.switchboard.processing;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.agent.ConversationState;
 import dev.switchboard.events.EventStore;
 import dev.switchboard.events.EventTypes;
 import dev.switchboard.events.NewEvent;
@@ -15,7 +16,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -29,6 +29,7 @@ import org.jboss.logging.Logger;
 public class InactivityExpiry {
     private static final Logger LOG = Logger.getLogger(InactivityExpiry.class);
     private static final int BATCH = 500;
+    private static final String EXPIRED = ConversationState.EXPIRED.wireName();
 
     private final SessionStore sessions;
     private final EventStore events;
@@ -54,9 +55,10 @@ public class InactivityExpiry {
         int expired = 0;
         List<Long> due;
         do {
-            due = sessions.inactiveSince(Instant.now().minus(timeout), BATCH);
+            Instant idleBefore = Instant.now().minus(timeout);
+            due = sessions.inactiveSince(idleBefore, BATCH);
             for (long id : due) {
-                expired += expire(id) ? 1 : 0;
+                expired += expire(id, idleBefore) ? 1 : 0;
             }
         } while (due.size() == BATCH);
         if (expired > 0) {
@@ -65,19 +67,32 @@ public class InactivityExpiry {
         return expired;
     }
 
-    private boolean expire(long id) {
+    private boolean expire(long id, Instant idleBefore) {
         try {
             SessionState state = sessions.load(id).orElse(null);
             if (state == null) {
                 return false;
             }
+            return expire(state, idleBefore);
+        } catch (StaleSessionException | CorruptSessionException e) {
+            LOG.debugf("session %d not expired now: %s", id, e.getMessage());
+            return false;
+        }
+    }
+
+    /**
+     * Expires the session loaded as {@code state}, unless anything arrived since: a message appended
+     * after the load (processed or not) makes the commit stale and the expiry is skipped.
+     */
+    boolean expire(SessionState state, Instant idleBefore) {
+        long id = state.id();
+        try {
             QuarkusTransaction.requiringNew().run(() -> {
-                SessionStore.Committed committed = sessions.commit(state, "expired", Map.of(), state.processedSeq(),
-                        2, 0);
-                ObjectNode transition = mapper.createObjectNode().put("from", state.state()).put("to", "expired")
+                SessionStore.Committed committed = sessions.commitExpiry(state, EXPIRED, idleBefore, 2);
+                ObjectNode transition = mapper.createObjectNode().put("from", state.state()).put("to", EXPIRED)
                         .put("event", "inactivity").put("reason", "no activity for " + timeout)
                         .put("at", Instant.now().toString());
-                ObjectNode snapshot = mapper.createObjectNode().put("state", "expired").put("version",
+                ObjectNode snapshot = mapper.createObjectNode().put("state", EXPIRED).put("version",
                         committed.state().version());
                 snapshot.putObject("data");
                 events.appendDerived(state.tenant(), id, committed.firstEventSeq(), List.of(

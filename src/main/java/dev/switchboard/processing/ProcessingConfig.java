@@ -20,4 +20,15 @@ public interface ProcessingConfig {
     /** How often the recovery sweep looks for sessions that are behind (also read by its @Scheduled). */
     @WithDefault("5s")
     Duration sweepInterval();
+
+    /** Attempts at one inbound event before it is quarantined (outages of the database do not count). */
+    @WithDefault("5")
+    int maxAttempts();
+
+    /** Wait after the first failed attempt; doubles per attempt, with jitter, up to {@link #retryMaxBackoff()}. */
+    @WithDefault("1s")
+    Duration retryInitialBackoff();
+
+    @WithDefault("1m")
+    Duration retryMaxBackoff();
 }

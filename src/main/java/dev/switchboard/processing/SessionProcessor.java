@@ -18,6 +18,7 @@ import dev.switchboard.outbox.Outbox;
 import dev.switchboard.sessions.CorruptSessionException;
 import dev.switchboard.sessions.SessionAddress;
 import dev.switchboard.sessions.SessionState;
+import dev.switchboard.sessions.SessionStatus;
 import dev.switchboard.sessions.SessionStore;
 import dev.switchboard.sessions.StaleSessionException;
 import io.micrometer.core.instrument.Counter;
@@ -46,8 +47,6 @@ import org.jboss.logging.MDC;
 public class SessionProcessor {
     private static final Logger LOG = Logger.getLogger(SessionProcessor.class);
     static final String FALLBACK_TEXT = "Sorry, something went wrong on our side. Please try again in a moment.";
-    static final String STATUS_ACTIVE = "active";
-    static final String STATUS_CORRUPT = "corrupt";
 
     private final SessionStore sessions;
     private final EventStore events;
@@ -99,7 +98,7 @@ public class SessionProcessor {
             state = work.state();
             try {
                 for (StoredEvent event : work.events()) {
-                    state = process(state, event);
+                    state = processOrFail(state, event);
                 }
             } catch (StaleSessionException e) {
                 conflicts.increment();
@@ -125,7 +124,7 @@ public class SessionProcessor {
             SessionState state = known;
             if (state == null) {
                 Optional<SessionState> loaded = sessions.load(sessionId);
-                if (loaded.isEmpty() || !STATUS_ACTIVE.equals(loaded.get().status()) || loaded.get().caughtUp()) {
+                if (loaded.isEmpty() || loaded.get().status() != SessionStatus.ACTIVE || loaded.get().caughtUp()) {
                     return null;
                 }
                 state = loaded.get();
@@ -133,6 +132,17 @@ public class SessionProcessor {
             List<StoredEvent> batch = events.inboundAfter(sessionId, state.processedSeq(), config.batchSize());
             return batch.isEmpty() ? null : new Work(state, batch);
         });
+    }
+
+    /** Processes one event; anything it throws (an Error included) but a stale write names the event. */
+    private SessionState processOrFail(SessionState state, StoredEvent event) {
+        try {
+            return process(state, event);
+        } catch (StaleSessionException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new EventFailed(state.id(), state.tenant(), event.seq(), t);
+        }
     }
 
     private SessionState process(SessionState state, StoredEvent event) {
@@ -159,7 +169,7 @@ public class SessionProcessor {
             }
         } catch (RuntimeException e) {
             agentFailures.increment();
-            LOG.warnf("agent failed on session %d event %d: %s", state.id(), event.seq(), e.toString());
+            LOG.warnf("agent failed on session %d event %d: %s", state.id(), event.seq(), e.getClass().getName());
             derived.add(new NewEvent(EventTypes.ERROR, mapper.createObjectNode()
                     .put("code", e instanceof TransitionRejected ? "transition_rejected" : "agent_failed")
                     // a rejected transition names states and events only; other messages may carry user text
@@ -241,7 +251,7 @@ public class SessionProcessor {
                     mapper.createObjectNode().put("code", "checksum_mismatch")
                             .put("message", "stored session state does not match its checksum; processing stopped"))),
                     null);
-            sessions.setStatus(e.sessionId(), STATUS_CORRUPT);
+            sessions.markCorrupt(e.sessionId());
         });
     }
 }

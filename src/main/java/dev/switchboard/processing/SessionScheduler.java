@@ -7,10 +7,12 @@ import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
+import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -31,14 +33,25 @@ public class SessionScheduler {
         boolean dirty;
     }
 
+    /** The event a session failed on, how often, and when it may be tried again. */
+    private record Failure(long seq, int attempts, long retryAtNanos) {
+    }
+
     private final SessionProcessor processor;
+    private final Quarantine quarantine;
+    private final ProcessingConfig config;
+    /** Sessions whose last run failed; they are not run again before their backoff is over. */
+    private final ConcurrentHashMap<Long, Failure> failures = new ConcurrentHashMap<>();
     private final ThreadPoolExecutor workers;
     private final ScheduledExecutorService retries;
     private final ConcurrentHashMap<Long, Mailbox> mailboxes = new ConcurrentHashMap<>();
     private volatile boolean running = true;
 
-    SessionScheduler(SessionProcessor processor, ProcessingConfig config, MeterRegistry registry) {
+    SessionScheduler(SessionProcessor processor, Quarantine quarantine, ProcessingConfig config,
+            MeterRegistry registry) {
         this.processor = processor;
+        this.quarantine = quarantine;
+        this.config = config;
         AtomicInteger n = new AtomicInteger();
         this.workers = new ThreadPoolExecutor(config.workers(), config.workers(), 60, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), r -> {
@@ -59,8 +72,24 @@ public class SessionScheduler {
         signal(appended.sessionId());
     }
 
-    /** Tells the scheduler that a session may have unprocessed events. Cheap; never blocks. */
+    void onQuarantineEnded(@Observes(during = TransactionPhase.AFTER_SUCCESS) Quarantine.Ended ended) {
+        failures.remove(ended.sessionId());
+        signal(ended.sessionId());
+    }
+
+    /**
+     * Tells the scheduler that a session may have unprocessed events. Cheap; never blocks. A session
+     * waiting out the backoff after a failure is left alone: its retry is already scheduled.
+     */
     public void signal(long sessionId) {
+        Failure failure = failures.get(sessionId);
+        if (failure != null && failure.retryAtNanos() - System.nanoTime() > 0) {
+            return;
+        }
+        enqueue(sessionId);
+    }
+
+    private void enqueue(long sessionId) {
         if (!running) {
             return;
         }
@@ -82,6 +111,7 @@ public class SessionScheduler {
         try {
             while (running) {
                 processor.drain(sessionId);
+                failures.remove(sessionId);
                 boolean again = mailboxes.compute(sessionId, (id, mailbox) -> {
                     if (mailbox.dirty) {
                         mailbox.dirty = false;
@@ -94,11 +124,53 @@ public class SessionScheduler {
                 }
             }
             mailboxes.remove(sessionId);
-        } catch (RuntimeException e) {
-            mailboxes.remove(sessionId);
-            LOG.warnf(e, "processing session %d failed; retrying in 1 s", sessionId);
-            retries.schedule(() -> signal(sessionId), 1, TimeUnit.SECONDS);
+        } catch (Throwable t) {
+            // an Error too. The failure (and its backoff) is recorded before the mailbox goes, so that
+            // no signal in between runs the session again early; the mailbox must go in any case, or
+            // the session is never run again on this node
+            try {
+                failed(sessionId, t);
+            } catch (Throwable during) {
+                LOG.errorf("session %d: handling its failure failed too (%s); the sweep will find it", sessionId,
+                        during.getClass().getName());
+            } finally {
+                mailboxes.remove(sessionId);
+            }
+            if (t instanceof VirtualMachineError fatal) {
+                throw fatal;
+            }
         }
+    }
+
+    /**
+     * Retries a failed session with exponential backoff; the same event failing
+     * {@code max-attempts} times (outages of the database aside) is quarantined instead.
+     */
+    private void failed(long sessionId, Throwable t) {
+        EventFailed event = t instanceof EventFailed e ? e : null;
+        Throwable cause = event != null ? event.getCause() : t;
+        boolean counts = event != null && !FailureKind.isOutage(cause);
+        long seq = event != null ? event.seq() : -1;
+        Failure before = failures.get(sessionId);
+        int attempts = before != null && before.seq() == seq ? before.attempts() + 1 : 1;
+        if (counts && attempts >= config.maxAttempts()) {
+            failures.remove(sessionId);
+            quarantine.quarantine(sessionId, event.tenant(), seq, attempts, cause);
+            return;
+        }
+        Duration delay = backoff(attempts);
+        failures.put(sessionId, new Failure(seq, attempts, System.nanoTime() + delay.toNanos()));
+        LOG.warnf("processing session %d failed at event %d (attempt %d, %s%s); retrying in %d ms", sessionId, seq,
+                attempts, cause.getClass().getName(), counts ? "" : ", not counted", delay.toMillis());
+        retries.schedule(() -> enqueue(sessionId), delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Exponential with equal jitter: sessions that failed together do not retry in step. */
+    private Duration backoff(int attempts) {
+        long initial = config.retryInitialBackoff().toMillis();
+        long cap = config.retryMaxBackoff().toMillis();
+        long step = Math.min(cap, initial << Math.min(attempts - 1, 20));
+        return Duration.ofMillis(step / 2 + ThreadLocalRandom.current().nextLong(step / 2 + 1));
     }
 
     /** Stops taking work: signals are ignored until {@link #start()}; in-flight events finish. */

@@ -119,7 +119,7 @@ public class SessionStore {
                 }
                 return Optional.of(new SessionState(rs.getLong(1), tenant,
                         rs.getString(3), rs.getString(4), rs.getString(5), data, version,
-                        rs.getLong(9), rs.getLong(10), rs.getString(11)));
+                        rs.getLong(9), rs.getLong(10), SessionStatus.fromWire(rs.getString(11))));
             }
         } catch (SQLException e) {
             throw new IllegalStateException("could not load session " + sessionId, e);
@@ -135,6 +135,22 @@ public class SessionStore {
     @Transactional(Transactional.TxType.MANDATORY)
     public Committed commit(SessionState prior, String newState, Map<String, Object> newData, long processedSeq,
             int derivedEvents, int effects) {
+        return write(prior, newState, newData, processedSeq, derivedEvents, effects, null);
+    }
+
+    /**
+     * The commit of an inactivity expiry: like {@link #commit}, and only while the session is still
+     * idle since before {@code idleBefore} with no inbound event waiting. An append locks the row and
+     * moves {@code last_inbound_seq} and {@code last_activity_at}, so a message that commits before
+     * the expiry makes it stale: the message wins, and is processed with the state it was sent into.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Committed commitExpiry(SessionState prior, String expiredState, Instant idleBefore, int derivedEvents) {
+        return write(prior, expiredState, Map.of(), prior.processedSeq(), derivedEvents, 0, idleBefore);
+    }
+
+    private Committed write(SessionState prior, String newState, Map<String, Object> newData, long processedSeq,
+            int derivedEvents, int effects, Instant idleBefore) {
         long newVersion = prior.version() + 1;
         String canonicalData = checksum.canonicalJson(newData);
         String sum = checksum.of(newState, canonicalData, newVersion);
@@ -142,8 +158,9 @@ public class SessionStore {
                 UPDATE sessions
                    SET state = ?, data = ?::jsonb, version = ?, checksum = ?, processed_seq = ?,
                        last_seq = last_seq + ?, effect_seq = effect_seq + ?, last_activity_at = now()
-                 WHERE id = ? AND version = ? AND processed_seq = ?
-                RETURNING last_seq, effect_seq, last_inbound_seq""";
+                 WHERE id = ? AND version = ? AND processed_seq = ?"""
+                + (idleBefore == null ? "" : " AND last_inbound_seq = processed_seq AND last_activity_at < ?")
+                + " RETURNING last_seq, effect_seq, last_inbound_seq";
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, newState);
             ps.setString(2, canonicalData);
@@ -155,6 +172,9 @@ public class SessionStore {
             ps.setLong(8, prior.id());
             ps.setLong(9, prior.version());
             ps.setLong(10, prior.processedSeq());
+            if (idleBefore != null) {
+                ps.setTimestamp(11, Timestamp.from(idleBefore));
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     throw new StaleSessionException(prior.id(), prior.version());
@@ -168,16 +188,58 @@ public class SessionStore {
         }
     }
 
-    /** Stops processing a session (e.g. its state failed verification). */
+    /** Stops processing a session whose state failed verification. */
     @Transactional
-    public void setStatus(long sessionId, String status) {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("UPDATE sessions SET status = ? WHERE id = ?")) {
-            ps.setString(1, status);
-            ps.setLong(2, sessionId);
-            ps.executeUpdate();
+    public void markCorrupt(long sessionId) {
+        update("UPDATE sessions SET status = ? WHERE id = ?", SessionStatus.CORRUPT.wire(), sessionId);
+    }
+
+    /**
+     * Stops processing an active session at the inbound event {@code seq} that keeps failing; false
+     * when the session is no longer active or has already moved past that event.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public boolean quarantine(long sessionId, long seq) {
+        return update("""
+                UPDATE sessions SET status = ?, quarantined_seq = ?
+                 WHERE id = ? AND status = ? AND processed_seq < ?""",
+                SessionStatus.QUARANTINED.wire(), seq, sessionId, SessionStatus.ACTIVE.wire(), seq) == 1;
+    }
+
+    /**
+     * Makes a quarantined session active again. With {@code skip} the quarantined event is marked
+     * processed without running it (the cursor moves past it, version and checksum are unchanged);
+     * without, it is processed again. Returns the quarantined seq, or empty if the session was not quarantined.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Optional<Long> endQuarantine(long sessionId, boolean skip) {
+        String sql = """
+                UPDATE sessions s SET status = ?, quarantined_seq = NULL,
+                       processed_seq = CASE WHEN ? THEN s.quarantined_seq ELSE s.processed_seq END
+                  FROM (SELECT id, quarantined_seq FROM sessions WHERE id = ? AND status = ? FOR UPDATE) q
+                 WHERE s.id = q.id
+                RETURNING q.quarantined_seq""";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, SessionStatus.ACTIVE.wire());
+            ps.setBoolean(2, skip);
+            ps.setLong(3, sessionId);
+            ps.setString(4, SessionStatus.QUARANTINED.wire());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getLong(1)) : Optional.empty();
+            }
         } catch (SQLException e) {
-            throw new IllegalStateException("could not set status of session " + sessionId, e);
+            throw new IllegalStateException("could not end the quarantine of session " + sessionId, e);
+        }
+    }
+
+    private int update(String sql, Object... args) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not update sessions", e);
         }
     }
 
@@ -200,6 +262,7 @@ public class SessionStore {
     /** Sessions after {@code afterId} whose processing cursor is behind their last inbound event. */
     @Transactional
     public List<Long> behind(long afterId, int limit) {
+        // status = 'active' is written out (not a parameter) so that the planner uses the partial index sessions_behind
         String sql = """
                 SELECT id FROM sessions
                  WHERE processed_seq < last_inbound_seq AND status = 'active' AND id > ?
@@ -234,7 +297,8 @@ public class SessionStore {
     public Optional<SessionView> find(SessionAddress address) {
         String sql = """
                 SELECT id, channel, external_key, state, data::text, version, checksum, last_seq, processed_seq,
-                       last_inbound_seq, effect_seq, acked_effect_seq, status, last_activity_at, created_at
+                       last_inbound_seq, effect_seq, acked_effect_seq, status, quarantined_seq, last_activity_at,
+                       created_at
                   FROM sessions WHERE tenant_id = ? AND channel = ? AND external_key = ?""";
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setObject(1, address.tenant().value());
@@ -246,8 +310,8 @@ public class SessionStore {
                 }
                 return Optional.of(new SessionView(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
                         parse(rs.getString(5)), rs.getLong(6), rs.getString(7), rs.getLong(8), rs.getLong(9),
-                        rs.getLong(10), rs.getLong(11), rs.getLong(12), rs.getString(13),
-                        rs.getTimestamp(14).toInstant(), rs.getTimestamp(15).toInstant()));
+                        rs.getLong(10), rs.getLong(11), rs.getLong(12), SessionStatus.fromWire(rs.getString(13)),
+                        rs.getObject(14, Long.class), rs.getTimestamp(15).toInstant(), rs.getTimestamp(16).toInstant()));
             }
         } catch (SQLException e) {
             throw new IllegalStateException("could not find session " + address, e);
