@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 import org.jboss.logging.Logger;
@@ -75,7 +76,7 @@ public class LlmAnswerer {
     public Answer answer(AgentInput input) {
         long started = System.nanoTime();
         StreamProgress progress = new StreamProgress(
-                token -> sinks.forEach(sink -> sink.token(input.address(), input.seq(), token)));
+                token -> sinks.forEach(sink -> sink.token(input.address(), input.seq(), token)), config.totalTimeout());
         try {
             LlmCompletion completion = client.stream(prompt(input), progress);
             metrics.counter("switchboard.agent.llm.calls", "outcome", "answered").increment();
@@ -114,13 +115,16 @@ public class LlmAnswerer {
         if (e instanceof CircuitBreakerOpenException) {
             return "circuit_open";
         }
+        if (e instanceof BulkheadException) {
+            return "bulkhead_full";
+        }
         if (e instanceof LlmStreamBroken) {
             return "stream_broken: " + e.getMessage();
         }
         if (e instanceof LlmCallFailed) {
             return "call_failed: " + e.getMessage();
         }
-        return "error: " + e;
+        return "error: " + e.getClass().getName();
     }
 
     private static long millisSince(long startedNanos) {

@@ -13,16 +13,22 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.microprofile.faulttolerance.Bulkhead;
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 import org.eclipse.microprofile.faulttolerance.Retry;
 import org.eclipse.microprofile.faulttolerance.Timeout;
+import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
 
 /**
  * Streams a chat completion from an OpenAI-compatible server ({@code POST /v1/chat/completions},
  * {@code stream: true}, server-sent events), handing each token to {@code onToken} as it arrives.
- * Guarded by a timeout (which interrupts the read and closes the stream, so the HTTP exchange is
- * really cancelled), retries with exponential backoff only while no token has been streamed, and a
- * circuit breaker named {@value #BREAKER}. Figures come from configuration (see {@link LlmConfig}).
+ * Guarded by a timeout per attempt (which interrupts the read and closes the stream, so the HTTP
+ * exchange is really cancelled), one total time budget across all attempts ({@link StreamProgress}:
+ * every wait ends at its deadline), retries with exponential backoff only while no token has been
+ * streamed, a circuit breaker named {@value #BREAKER}, and a bulkhead: at most
+ * {@code max-concurrent-calls} calls at once, so that a hanging model can hold only part of the
+ * session workers (a call beyond it fails at once and the classifier answers). Figures come from
+ * configuration (see {@link LlmConfig}).
  */
 @ApplicationScoped
 public class LlmClient {
@@ -48,19 +54,21 @@ public class LlmClient {
     }
 
     @Timeout
-    @Retry(abortOn = LlmStreamBroken.class)
+    @Retry(abortOn = {LlmStreamBroken.class, LlmBudgetExhausted.class, BulkheadException.class})
     @ExponentialBackoff
-    @CircuitBreaker
+    @CircuitBreaker(skipOn = BulkheadException.class)
     @CircuitBreakerName(BREAKER)
+    @Bulkhead
     public LlmCompletion stream(List<Map<String, String>> messages, StreamProgress progress)
             throws LlmCallFailed, LlmStreamBroken {
+        progress.checkBudget();
         if (progress.streamed() > 0) {
             // an earlier attempt already streamed tokens (e.g. it timed out mid-answer): never again
             throw new LlmStreamBroken("tokens were already streamed; not retrying", progress.streamed(), null);
         }
         HttpRequest request = request(messages);
         try (SseLines lines = new SseLines(http, request)) {
-            int status = lines.status();
+            int status = lines.status(progress);
             if (status != 200) {
                 throw new LlmCallFailed("the model server answered HTTP " + status);
             }
@@ -70,7 +78,7 @@ public class LlmClient {
             progress.markTimedOut();
             throw new LlmCallFailed("interrupted while waiting for the model server", e);
         } catch (IOException e) {
-            throw new LlmCallFailed(e.getMessage(), e);
+            throw new LlmCallFailed(e.getClass().getSimpleName() + ": " + e.getMessage(), e);
         }
     }
 
@@ -90,13 +98,14 @@ public class LlmClient {
 
     /** Reads SSE {@code data:} lines until {@code [DONE]}. */
     private LlmCompletion read(SseLines lines, StreamProgress progress) throws LlmCallFailed, LlmStreamBroken {
+        // the budget is checked by every wait for a line (SseLines.next)
         StringBuilder text = new StringBuilder();
         int streamed = 0;
         int promptTokens = 0;
         int completionTokens = 0;
         try {
             String line;
-            while ((line = lines.next()) != null) {
+            while ((line = lines.next(progress)) != null) {
                 if (!line.startsWith("data:")) {
                     continue; // comments, event names, blank separators
                 }
@@ -124,8 +133,14 @@ public class LlmClient {
             Thread.currentThread().interrupt();
             progress.markTimedOut();
             fail("interrupted (timed out)", streamed, e);
+        } catch (LlmBudgetExhausted e) {
+            if (streamed > 0) {
+                throw new LlmStreamBroken("the call's total time budget ran out after " + streamed + " tokens",
+                        streamed, e);
+            }
+            throw e;
         } catch (IOException | RuntimeException e) {
-            fail("the stream broke: " + e, streamed, e);
+            fail("the stream broke: " + e.getClass().getName(), streamed, e);
         }
         fail("the stream ended before [DONE]", streamed, null);
         return null;

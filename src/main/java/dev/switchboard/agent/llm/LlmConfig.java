@@ -32,9 +32,24 @@ public interface LlmConfig {
     @WithDefault("5s")
     Duration connectTimeout();
 
-    /** Whole-call timeout in ms; the HTTP stream is cancelled when it fires. */
+    /** Timeout of one attempt in ms; the HTTP stream is cancelled when it fires. */
     @WithDefault("30000")
     long timeoutMs();
+
+    /**
+     * One budget for the whole call: every attempt, retry delay and wait ends by then. A model that
+     * hangs before its first token holds a session worker this long at most.
+     */
+    @WithDefault("20s")
+    Duration totalTimeout();
+
+    /**
+     * Calls to the model at once (a bulkhead); beyond it a call fails at once and the classifier
+     * answers. Keep it below {@code switchboard.processing.workers} so that sessions that do not need
+     * the model keep workers while it hangs.
+     */
+    @WithDefault("16")
+    int maxConcurrentCalls();
 
     /** Retries before the first token has been streamed (never after). */
     @WithDefault("2")

@@ -9,6 +9,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The lines of a streamed HTTP response, read one at a time by a blocking caller that can be
@@ -59,24 +61,31 @@ final class SseLines implements AutoCloseable {
         });
     }
 
-    /** Waits for the response status. */
-    int status() throws IOException, InterruptedException {
+    /** Waits for the response status, at most until the call's budget is spent. */
+    int status(StreamProgress budget) throws IOException, InterruptedException, LlmBudgetExhausted {
         try {
-            return status.get();
+            return status.get(Math.max(0, budget.remainingNanos()), TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
-            throw new IOException("cannot reach the model server: " + e.getCause(), e.getCause());
+            throw new IOException("cannot reach the model server: " + e.getCause().getClass().getName(), e.getCause());
+        } catch (TimeoutException e) {
+            budget.checkBudget();
+            throw new IOException("no response status in time");
         }
     }
 
-    /** The next line, or null at the end of the body. */
-    String next() throws IOException, InterruptedException {
-        Object item = items.take();
+    /** The next line, or null at the end of the body; waits at most until the call's budget is spent. */
+    String next(StreamProgress budget) throws IOException, InterruptedException, LlmBudgetExhausted {
+        Object item = items.poll(Math.max(0, budget.remainingNanos()), TimeUnit.NANOSECONDS);
+        if (item == null) {
+            budget.checkBudget();
+            throw new IOException("no line in time");
+        }
         if (item == END) {
             items.add(END);
             return null;
         }
         if (item instanceof Throwable error) {
-            throw new IOException(error.toString(), error);
+            throw new IOException(error.getClass().getName(), error);
         }
         return (String) item;
     }

@@ -29,7 +29,9 @@ public final class FakeLlmServer {
         /** a chunk that is not JSON */
         MALFORMED,
         /** two tokens, then the connection drops without [DONE] */
-        DIE_MID_STREAM
+        DIE_MID_STREAM,
+        /** the status line, then nothing until {@link #releaseHung()} (or 20 s) */
+        HANG_BEFORE_FIRST_TOKEN
     }
 
     public static final List<String> TOKENS = List.of("Our ", "prices ", "start ", "at ", "$20.");
@@ -40,6 +42,16 @@ public final class FakeLlmServer {
     final AtomicInteger requests = new AtomicInteger();
     final AtomicInteger clientsGone = new AtomicInteger();
     final List<String> bodies = new CopyOnWriteArrayList<>();
+    /** Exchanges held by HANG_BEFORE_FIRST_TOKEN right now. */
+    final AtomicInteger hanging = new AtomicInteger();
+    private volatile java.util.concurrent.CountDownLatch hangRelease = new java.util.concurrent.CountDownLatch(1);
+
+    /** Ends every hanging exchange (with a normal answer) and arms the hang again for the next ones. */
+    void releaseHung() {
+        java.util.concurrent.CountDownLatch release = hangRelease;
+        hangRelease = new java.util.concurrent.CountDownLatch(1);
+        release.countDown();
+    }
 
     private FakeLlmServer() {
         try {
@@ -113,6 +125,16 @@ public final class FakeLlmServer {
         write(out, "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n"
                 + "Connection: close\r\n\r\n");
         switch (current) {
+            case HANG_BEFORE_FIRST_TOKEN -> {
+                out.flush();
+                hanging.incrementAndGet();
+                try {
+                    hangRelease.await(20, java.util.concurrent.TimeUnit.SECONDS);
+                } finally {
+                    hanging.decrementAndGet();
+                }
+                chunk(out, "data: [DONE]\n\n");
+            }
             case NORMAL -> {
                 for (String token : TOKENS) {
                     chunk(out, token(token));

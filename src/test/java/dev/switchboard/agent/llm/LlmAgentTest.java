@@ -176,4 +176,49 @@ class LlmAgentTest {
         assertEquals(2, call.path("streamedTokens").asInt());
         assertTrue(call.path("fallbackReason").asText().startsWith("stream_broken"), call.toString());
     }
+
+    @Test
+    void aModelThatHangsBeforeItsFirstTokenHoldsTheWorkerForOneBudgetNotForEveryRetry() {
+        llm.mode = FakeLlmServer.Mode.HANG_BEFORE_FIRST_TOKEN;
+        int requests = llm.requests.get();
+        try {
+            JsonNode answer = reply(ask("llm-hang", "what are your prices?"));
+            assertEquals(NOT_UNDERSTOOD, answer.path("text").asText());
+            // attempt 1 times out after 1 s; attempt 2 is cut by the 1.5 s budget; a third never starts
+            assertEquals(requests + 2, llm.requests.get(), "the budget ends the retries");
+            JsonNode call = lastCall("llm-hang");
+            assertEquals("timeout", call.path("fallbackReason").asText());
+            assertTrue(call.path("latencyMs").asLong() < 2500, call.toString());
+        } finally {
+            llm.releaseHung();
+        }
+    }
+
+    @Test
+    void whileTheModelHangsTheBulkheadKeepsWorkersForSessionsThatDoNotNeedIt() {
+        llm.mode = FakeLlmServer.Mode.HANG_BEFORE_FIRST_TOKEN;
+        int requests = llm.requests.get();
+        int questions = 40; // more than the 32 session workers: without a bulkhead they would all hang
+        List<ChatClient> waiting = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < questions; i++) {
+                ChatClient chat = ChatClient.connect(base, "llm-bulk-" + i, tenant.apiKey(), null);
+                chat.sendMessage("q" + i, "what are your prices?");
+                waiting.add(chat);
+            }
+            assertEquals("Hello! How can I help you today?",
+                    reply(ask("llm-bulk-greeting", "hello")).path("text").asText());
+            for (ChatClient chat : waiting) {
+                assertEquals(NOT_UNDERSTOOD, chat.collect(f -> ChatClient.isType(f, "message"), 1, WAIT).get(0)
+                        .path("text").asText());
+            }
+            assertTrue(llm.requests.get() - requests <= 4, "at most two calls at once, two attempts each");
+            assertTrue(db.count("SELECT count(*) FROM events e JOIN sessions s ON s.id = e.session_id "
+                    + "WHERE s.tenant_id = ?::uuid AND e.type = 'agent_call' "
+                    + "AND e.payload->>'fallbackReason' = 'bulkhead_full'", tenant.tenantId()) >= questions - 2);
+        } finally {
+            llm.releaseHung();
+            waiting.forEach(ChatClient::close);
+        }
+    }
 }

@@ -7,16 +7,18 @@ import java.util.Map;
 public class LlmProfile implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
-        return Map.of(
-                "switchboard.agent.llm.base-url", FakeLlmServer.get().baseUrl(),
-                "switchboard.agent.llm.model", "fake-model",
-                "switchboard.agent.llm.timeout-ms", "1000",
-                "switchboard.agent.llm.retries", "2",
-                "switchboard.agent.llm.retry-delay-ms", "20",
-                "switchboard.agent.llm.retry-jitter-ms", "0",
-                "switchboard.agent.llm.breaker-request-volume", "4",
-                "switchboard.agent.llm.breaker-failure-ratio", "0.5",
-                "switchboard.agent.llm.breaker-delay-ms", "3000",
-                "switchboard.agent.llm.breaker-success-threshold", "1");
+        return Map.ofEntries(
+                Map.entry("switchboard.agent.llm.base-url", FakeLlmServer.get().baseUrl()),
+                Map.entry("switchboard.agent.llm.model", "fake-model"),
+                Map.entry("switchboard.agent.llm.timeout-ms", "1000"),
+                Map.entry("switchboard.agent.llm.total-timeout", "1500ms"),
+                Map.entry("switchboard.agent.llm.max-concurrent-calls", "2"),
+                Map.entry("switchboard.agent.llm.retries", "2"),
+                Map.entry("switchboard.agent.llm.retry-delay-ms", "20"),
+                Map.entry("switchboard.agent.llm.retry-jitter-ms", "0"),
+                Map.entry("switchboard.agent.llm.breaker-request-volume", "4"),
+                Map.entry("switchboard.agent.llm.breaker-failure-ratio", "0.5"),
+                Map.entry("switchboard.agent.llm.breaker-delay-ms", "3000"),
+                Map.entry("switchboard.agent.llm.breaker-success-threshold", "1"));
     }
 }
