@@ -38,8 +38,11 @@ final class SafeThrowable extends RuntimeException {
             return null;
         }
         Throwable known = seen.get(t);
+        if (known == t) {
+            return new SafeThrowable(t.getClass().getName() + ": (cause cycle)", null, t.getStackTrace());
+        }
         if (known != null) {
-            return known; // a cycle in the cause chain
+            return known;
         }
         seen.put(t, t);
         Throwable cause = t.getCause() == t ? null : copy(t.getCause(), seen);
@@ -62,9 +65,10 @@ final class SafeThrowable extends RuntimeException {
         }
         String type = t.getClass().getName();
         if (type.startsWith("dev.switchboard.") || type.startsWith("java.net.") || type.startsWith("javax.net.ssl.")
-                || type.startsWith("java.util.concurrent.") || type.startsWith("java.nio.channels.")
+                || type.equals("java.util.concurrent.TimeoutException") || type.startsWith("java.nio.channels.")
                 || type.startsWith("org.eclipse.microprofile.faulttolerance.exceptions.")) {
-            return cut(message);
+            // a wrapper's message is often its cause's toString(), which may quote content
+            return t.getCause() != null && message.equals(t.getCause().toString()) ? WITHHELD : cut(message);
         }
         return WITHHELD;
     }

@@ -32,10 +32,12 @@ class EffectStore {
 
     private final DataSource dataSource;
     private final ObjectMapper mapper;
+    private final long leaseMillis;
 
-    EffectStore(DataSource dataSource, ObjectMapper mapper) {
+    EffectStore(DataSource dataSource, ObjectMapper mapper, OutboxConfig config) {
         this.dataSource = dataSource;
         this.mapper = mapper;
+        this.leaseMillis = config.claimLease().toMillis();
     }
 
     /**
@@ -47,7 +49,10 @@ class EffectStore {
             boolean due) {
         String sql = "INSERT INTO effects (tenant_id, channel, session_key, session_id, seq, reply_to, type, payload, "
                 + "dedupe_key, status, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, "
-                + (due ? EffectStatus.PENDING.literal() + ", now()" : EffectStatus.AWAITING_CLIENT.literal() + ", NULL")
+                // a due effect is leased to its delivery lane first: the sweep claims it only if the lane
+                // has not marked it sent (or failed) within the lease, so the two never send it together
+                + (due ? EffectStatus.PENDING.literal() + ", now() + " + leaseMillis + " * interval '1 millisecond'"
+                        : EffectStatus.AWAITING_CLIENT.literal() + ", NULL")
                 + ") RETURNING " + COLUMNS;
         List<Effect> stored = new ArrayList<>(effects.size());
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {

@@ -138,7 +138,7 @@ public class SessionProcessor {
     private SessionState processOrFail(SessionState state, StoredEvent event) {
         try {
             return process(state, event);
-        } catch (StaleSessionException e) {
+        } catch (StaleSessionException | VirtualMachineError e) {
             throw e;
         } catch (Throwable t) {
             throw new EventFailed(state.id(), state.tenant(), event.seq(), t);

@@ -34,7 +34,7 @@ public class SessionScheduler {
     }
 
     /** The event a session failed on, how often, and when it may be tried again. */
-    private record Failure(long seq, int attempts, long retryAtNanos) {
+    private record Failure(long seq, int attempts, int counted, long retryAtNanos) {
     }
 
     private final SessionProcessor processor;
@@ -126,15 +126,20 @@ public class SessionScheduler {
             mailboxes.remove(sessionId);
         } catch (Throwable t) {
             // an Error too. The failure (and its backoff) is recorded before the mailbox goes, so that
-            // no signal in between runs the session again early; the mailbox must go in any case, or
-            // the session is never run again on this node
+            // no signal in between runs the session early, and the retry is scheduled after it goes,
+            // so that the retry cannot land on the old mailbox and be lost; the mailbox goes in any
+            // case, or the session is never run again on this node
+            Duration retryIn = null;
             try {
-                failed(sessionId, t);
+                retryIn = failed(sessionId, t);
             } catch (Throwable during) {
                 LOG.errorf("session %d: handling its failure failed too (%s); the sweep will find it", sessionId,
                         during.getClass().getName());
             } finally {
                 mailboxes.remove(sessionId);
+            }
+            if (retryIn != null) {
+                retries.schedule(() -> enqueue(sessionId), retryIn.toMillis(), TimeUnit.MILLISECONDS);
             }
             if (t instanceof VirtualMachineError fatal) {
                 throw fatal;
@@ -143,26 +148,28 @@ public class SessionScheduler {
     }
 
     /**
-     * Retries a failed session with exponential backoff; the same event failing
-     * {@code max-attempts} times (outages of the database aside) is quarantined instead.
+     * Records a failure and returns when to retry, with exponential backoff; the same event failing
+     * {@code max-attempts} times (outages of the database aside) is quarantined instead (null).
      */
-    private void failed(long sessionId, Throwable t) {
+    private Duration failed(long sessionId, Throwable t) {
         EventFailed event = t instanceof EventFailed e ? e : null;
         Throwable cause = event != null ? event.getCause() : t;
         boolean counts = event != null && !FailureKind.isOutage(cause);
         long seq = event != null ? event.seq() : -1;
         Failure before = failures.get(sessionId);
-        int attempts = before != null && before.seq() == seq ? before.attempts() + 1 : 1;
-        if (counts && attempts >= config.maxAttempts()) {
+        boolean same = before != null && before.seq() == seq;
+        int attempts = same ? before.attempts() + 1 : 1;
+        int counted = (same ? before.counted() : 0) + (counts ? 1 : 0);
+        if (counts && counted >= config.maxAttempts()) {
             failures.remove(sessionId);
-            quarantine.quarantine(sessionId, event.tenant(), seq, attempts, cause);
-            return;
+            quarantine.quarantine(sessionId, event.tenant(), seq, counted, cause);
+            return null;
         }
         Duration delay = backoff(attempts);
-        failures.put(sessionId, new Failure(seq, attempts, System.nanoTime() + delay.toNanos()));
+        failures.put(sessionId, new Failure(seq, attempts, counted, System.nanoTime() + delay.toNanos()));
         LOG.warnf("processing session %d failed at event %d (attempt %d, %s%s); retrying in %d ms", sessionId, seq,
-                attempts, cause.getClass().getName(), counts ? "" : ", not counted", delay.toMillis());
-        retries.schedule(() -> enqueue(sessionId), delay.toMillis(), TimeUnit.MILLISECONDS);
+                attempts, cause.getClass().getName(), counts ? "" : ", an outage: not counted", delay.toMillis());
+        return delay;
     }
 
     /** Exponential with equal jitter: sessions that failed together do not retry in step. */

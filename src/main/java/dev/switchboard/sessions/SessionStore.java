@@ -158,7 +158,7 @@ public class SessionStore {
                 UPDATE sessions
                    SET state = ?, data = ?::jsonb, version = ?, checksum = ?, processed_seq = ?,
                        last_seq = last_seq + ?, effect_seq = effect_seq + ?, last_activity_at = now()
-                 WHERE id = ? AND version = ? AND processed_seq = ?"""
+                 WHERE id = ? AND version = ? AND processed_seq = ? AND status = 'active'"""
                 + (idleBefore == null ? "" : " AND last_inbound_seq = processed_seq AND last_activity_at < ?")
                 + " RETURNING last_seq, effect_seq, last_inbound_seq";
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
@@ -215,7 +215,8 @@ public class SessionStore {
     public Optional<Long> endQuarantine(long sessionId, boolean skip) {
         String sql = """
                 UPDATE sessions s SET status = ?, quarantined_seq = NULL,
-                       processed_seq = CASE WHEN ? THEN s.quarantined_seq ELSE s.processed_seq END
+                       processed_seq = CASE WHEN ? THEN GREATEST(s.processed_seq, s.quarantined_seq)
+                                            ELSE s.processed_seq END
                   FROM (SELECT id, quarantined_seq FROM sessions WHERE id = ? AND status = ? FOR UPDATE) q
                  WHERE s.id = q.id
                 RETURNING q.quarantined_seq""";

@@ -74,7 +74,7 @@ final class ChatConnection {
         this.correlationId = correlationId;
         this.replays = replays;
         this.maxPendingFrames = config.maxPendingFrames();
-        this.page = Math.max(1, Math.min(500, maxPendingFrames / 2));
+        this.page = Math.max(1, Math.min(500, maxPendingFrames / 4));
     }
 
     SessionAddress address() {
@@ -186,6 +186,11 @@ final class ChatConnection {
         return id >= 0 && sessions.recordAck(id, seq);
     }
 
+    /** The socket closed: a replay in progress stops at its next page. */
+    synchronized void closed() {
+        closing = true;
+    }
+
     /** Closes the connection if it made no progress for {@code timeoutNanos} while frames wait for it. */
     void closeIfStalled(long nowNanos, long timeoutNanos) {
         boolean waiting = pendingWrites.get() > 0 || paused.get();
@@ -230,12 +235,15 @@ final class ChatConnection {
             while (true) {
                 long from;
                 synchronized (this) {
-                    if (closing) {
+                    if (closing || !socket.isOpen()) {
+                        closing = true;
                         return;
                     }
-                    if (pendingWrites.get() > maxPendingFrames - page) {
+                    // frames held behind an accepted frame count too: they are written the moment it is
+                    if (pendingWrites.get() + heldBack.size() > maxPendingFrames - 2 * page) {
                         paused.set(true); // resumed by written() once the client has read enough
-                        if (pendingWrites.get() > maxPendingFrames / 4 || !paused.compareAndSet(true, false)) {
+                        if (pendingWrites.get() + heldBack.size() > maxPendingFrames / 4
+                                || !paused.compareAndSet(true, false)) {
                             return;
                         }
                     }
@@ -258,7 +266,7 @@ final class ChatConnection {
                     }
                 }
             }
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
             LOG.warnf("replay to %s failed (%s); closing so that the client resumes", socket.id(),
                     e.getClass().getName());
             synchronized (this) {
@@ -285,7 +293,11 @@ final class ChatConnection {
         if (closing || !socket.isOpen()) {
             return false;
         }
-        if (pendingWrites.incrementAndGet() > maxPendingFrames) {
+        int pending = pendingWrites.incrementAndGet();
+        if (pending == 1) {
+            lastProgressNanos = System.nanoTime(); // an idle socket has not stalled: its clock starts now
+        }
+        if (pending > maxPendingFrames) {
             pendingWrites.decrementAndGet();
             tooSlow();
             return false;

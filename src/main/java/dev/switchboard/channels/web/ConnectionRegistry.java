@@ -51,6 +51,7 @@ class ConnectionRegistry {
             return;
         }
         open.decrementAndGet();
+        connection.closed();
         bySession.computeIfPresent(connection.address(), (address, set) -> {
             set.remove(connection);
             return set.isEmpty() ? null : set;
