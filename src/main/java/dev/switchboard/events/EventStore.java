@@ -203,6 +203,15 @@ public class EventStore {
         }
     }
 
+    /**
+     * Appends one derived event that needs no processing (an audit record such as an error) at the
+     * session's next seq, in the caller's transaction.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void appendRecord(TenantId tenant, long sessionId, NewEvent event, String correlationId) {
+        appendDerived(tenant, sessionId, sessions.reserveDerivedSeqs(sessionId, 1), List.of(event), correlationId);
+    }
+
     /** Inbound events (messages, releases) after {@code afterSeq}, oldest first: the processing queue of a session. */
     @Transactional
     public List<StoredEvent> inboundAfter(long sessionId, long afterSeq, int limit) {

@@ -1,5 +1,6 @@
 package dev.switchboard.outbox;
 
+import dev.switchboard.ops.Backoff;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,6 +1,7 @@
 package dev.switchboard.outbox;
 
 import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Locale;
 
 /**
  * Where an effect is in its delivery lifecycle (ADR 0008 draws it). Pushed channels go
@@ -10,39 +11,31 @@ import com.fasterxml.jackson.annotation.JsonValue;
  */
 public enum EffectStatus {
     /** due for delivery by the outbox runner */
-    PENDING("pending"),
+    PENDING,
     /** the last attempt failed; retried at {@code next_attempt_at} */
-    FAILED("failed"),
+    FAILED,
     /** kept for a web client that reads it live or when it resumes; not retried, not lag */
-    AWAITING_CLIENT("awaiting_client"),
+    AWAITING_CLIENT,
     /** handed to the recipient */
-    SENT("sent"),
+    SENT,
     /** given up after the configured attempts */
-    DEAD("dead");
-
-    private final String wire;
-
-    EffectStatus(String wire) {
-        this.wire = wire;
-    }
+    DEAD;
 
     /** The name stored in {@code effects.status} and shown by the API. */
     @JsonValue
     public String wire() {
-        return wire;
+        return name().toLowerCase(Locale.ROOT);
     }
 
     /** A SQL string literal of this status, for the queries' fixed conditions. */
     String literal() {
-        return "'" + wire + "'";
+        return "'" + wire() + "'";
     }
 
     public static EffectStatus fromWire(String wire) {
-        for (EffectStatus s : values()) {
-            if (s.wire.equals(wire)) {
-                return s;
-            }
+        if (!wire.equals(wire.toLowerCase(Locale.ROOT))) {
+            throw new IllegalArgumentException("unknown effect status " + wire);
         }
-        throw new IllegalArgumentException("unknown effect status " + wire);
+        return valueOf(wire.toUpperCase(Locale.ROOT));
     }
 }

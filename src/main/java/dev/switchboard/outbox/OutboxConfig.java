@@ -10,7 +10,7 @@ public interface OutboxConfig {
     @WithDefault("8")
     int maxAttempts();
 
-    /** Backoff after the first failed attempt; doubles each attempt, with full jitter. */
+    /** Backoff after the first failed attempt; doubles each attempt, with equal jitter ({@link dev.switchboard.ops.Backoff}). */
     @WithDefault("1s")
     Duration initialBackoff();
 

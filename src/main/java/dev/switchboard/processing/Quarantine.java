@@ -13,7 +13,6 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
-import java.util.List;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
@@ -60,13 +59,12 @@ public class Quarantine {
             if (!sessions.quarantine(sessionId, seq)) {
                 return false;
             }
-            long at = sessions.reserveDerivedSeqs(sessionId, 1);
-            events.appendDerived(tenant, sessionId, at, List.of(new NewEvent(EventTypes.ERROR, mapper.createObjectNode()
+            events.appendRecord(tenant, sessionId, new NewEvent(EventTypes.ERROR, mapper.createObjectNode()
                     .put("code", "processing_failed")
                     .put("message", "processing kept failing; the session waits for an operator to retry or skip")
                     .put("seq", seq)
                     .put("attempts", attempts)
-                    .put("cause", cause.getClass().getName()))), null);
+                    .put("cause", cause.getClass().getName())), null);
             return true;
         });
         if (done) {
@@ -84,10 +82,8 @@ public class Quarantine {
     public Optional<Long> end(SessionView session, TenantId tenant, Action action, String correlationId) {
         Optional<Long> seq = sessions.endQuarantine(session.id(), action == Action.SKIP);
         seq.ifPresent(s -> {
-            long at = sessions.reserveDerivedSeqs(session.id(), 1);
-            events.appendDerived(tenant, session.id(), at, List.of(new NewEvent(EventTypes.QUARANTINE_ENDED,
-                    mapper.createObjectNode().put("seq", s).put("action", action.name().toLowerCase()))),
-                    correlationId);
+            events.appendRecord(tenant, session.id(), new NewEvent(EventTypes.QUARANTINE_ENDED,
+                    mapper.createObjectNode().put("seq", s).put("action", action.name().toLowerCase())), correlationId);
             ended.fire(new Ended(session.id()));
         });
         return seq;

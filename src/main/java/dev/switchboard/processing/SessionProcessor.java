@@ -246,11 +246,9 @@ public class SessionProcessor {
         checksumMismatches.increment();
         LOG.errorf("session %d: %s; processing stopped", e.sessionId(), e.getMessage());
         QuarkusTransaction.requiringNew().run(() -> {
-            long seq = sessions.reserveDerivedSeqs(e.sessionId(), 1);
-            events.appendDerived(e.tenant(), e.sessionId(), seq, List.of(new NewEvent(EventTypes.ERROR,
-                    mapper.createObjectNode().put("code", "checksum_mismatch")
-                            .put("message", "stored session state does not match its checksum; processing stopped"))),
-                    null);
+            events.appendRecord(e.tenant(), e.sessionId(), new NewEvent(EventTypes.ERROR, mapper.createObjectNode()
+                    .put("code", "checksum_mismatch")
+                    .put("message", "stored session state does not match its checksum; processing stopped")), null);
             sessions.markCorrupt(e.sessionId());
         });
     }

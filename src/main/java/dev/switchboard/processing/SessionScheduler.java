@@ -1,6 +1,7 @@
 package dev.switchboard.processing;
 
 import dev.switchboard.events.EventAppended;
+import dev.switchboard.ops.Backoff;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -12,7 +13,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -40,6 +40,7 @@ public class SessionScheduler {
     private final SessionProcessor processor;
     private final Quarantine quarantine;
     private final ProcessingConfig config;
+    private final Backoff backoff;
     /** Sessions whose last run failed; they are not run again before their backoff is over. */
     private final ConcurrentHashMap<Long, Failure> failures = new ConcurrentHashMap<>();
     private final ThreadPoolExecutor workers;
@@ -52,6 +53,7 @@ public class SessionScheduler {
         this.processor = processor;
         this.quarantine = quarantine;
         this.config = config;
+        this.backoff = new Backoff(config.retryInitialBackoff(), config.retryMaxBackoff());
         AtomicInteger n = new AtomicInteger();
         this.workers = new ThreadPoolExecutor(config.workers(), config.workers(), 60, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), r -> {
@@ -165,20 +167,13 @@ public class SessionScheduler {
             quarantine.quarantine(sessionId, event.tenant(), seq, counted, cause);
             return null;
         }
-        Duration delay = backoff(attempts);
+        Duration delay = backoff.after(attempts);
         failures.put(sessionId, new Failure(seq, attempts, counted, System.nanoTime() + delay.toNanos()));
         LOG.warnf("processing session %d failed at event %d (attempt %d, %s%s); retrying in %d ms", sessionId, seq,
                 attempts, cause.getClass().getName(), counts ? "" : ", an outage: not counted", delay.toMillis());
         return delay;
     }
 
-    /** Exponential with equal jitter: sessions that failed together do not retry in step. */
-    private Duration backoff(int attempts) {
-        long initial = config.retryInitialBackoff().toMillis();
-        long cap = config.retryMaxBackoff().toMillis();
-        long step = Math.min(cap, initial << Math.min(attempts - 1, 20));
-        return Duration.ofMillis(step / 2 + ThreadLocalRandom.current().nextLong(step / 2 + 1));
-    }
 
     /** Stops taking work: signals are ignored until {@link #start()}; in-flight events finish. */
     public void stop() {

@@ -1,6 +1,7 @@
 package dev.switchboard.sessions;
 
 import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Locale;
 
 /**
  * Whether a session is processed. Only {@code active} sessions are; the others wait for an
@@ -8,27 +9,19 @@ import com.fasterxml.jackson.annotation.JsonValue;
  * inbound event kept failing (the session's {@code quarantinedSeq} names it; retry or skip it).
  */
 public enum SessionStatus {
-    ACTIVE("active"),
-    CORRUPT("corrupt"),
-    QUARANTINED("quarantined");
-
-    private final String wire;
-
-    SessionStatus(String wire) {
-        this.wire = wire;
-    }
+    ACTIVE,
+    CORRUPT,
+    QUARANTINED;
 
     @JsonValue
     public String wire() {
-        return wire;
+        return name().toLowerCase(Locale.ROOT);
     }
 
     public static SessionStatus fromWire(String wire) {
-        for (SessionStatus s : values()) {
-            if (s.wire.equals(wire)) {
-                return s;
-            }
+        if (!wire.equals(wire.toLowerCase(Locale.ROOT))) {
+            throw new IllegalArgumentException("unknown session status " + wire);
         }
-        throw new IllegalArgumentException("unknown session status " + wire);
+        return valueOf(wire.toUpperCase(Locale.ROOT));
     }
 }

@@ -226,6 +226,11 @@ final class ChatConnection {
     private void scheduleReplay() {
         replaying = true;
         offeredDuringReplay = false;
+        runReplay();
+    }
+
+    /** Runs (or, after a pause, continues) the replay on the replay executor, as the session's tenant. */
+    private void runReplay() {
         replays.execute(() -> DatabaseScope.asTenant(address.tenant(), this::replay));
     }
 
@@ -312,7 +317,7 @@ final class ChatConnection {
     private void written() {
         lastProgressNanos = System.nanoTime();
         if (pendingWrites.decrementAndGet() <= maxPendingFrames / 4 && paused.compareAndSet(true, false)) {
-            replays.execute(() -> DatabaseScope.asTenant(address.tenant(), this::replay));
+            runReplay();
         }
     }
 

@@ -87,14 +87,17 @@ public class ChatSocket {
         try {
             DatabaseScope.asTenant(connection.address().tenant(), () -> handle(connection, frame));
         } catch (MessageText.Unstorable e) {
-            String clientId = frame instanceof ClientFrame.Message m ? m.id() : null;
-            connection.sendFrame(frames.error("invalid_text", e.getMessage(), clientId));
+            connection.sendFrame(frames.error("invalid_text", e.getMessage(), clientId(frame)));
         } catch (RuntimeException e) {
             LOG.errorf(e, "chat frame on %s failed", connection.address().key());
-            String clientId = frame instanceof ClientFrame.Message m ? m.id() : null;
             connection.sendFrame(frames.error("internal_error",
-                    "the frame could not be processed; it was not stored and may be retried", clientId));
+                    "the frame could not be processed; it was not stored and may be retried", clientId(frame)));
         }
+    }
+
+    /** The client's message id, for error frames that answer a message. */
+    private static String clientId(ClientFrame frame) {
+        return frame instanceof ClientFrame.Message m ? m.id() : null;
     }
 
     private void handle(ChatConnection connection, ClientFrame frame) {
