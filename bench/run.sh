@@ -42,7 +42,7 @@ start_service() { # $1: extra JVM options; sets SVC and READY (seconds from laun
   local started now
   started=$(date +%s.%N)
   QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://localhost:5432/$DB" QUARKUS_DATASOURCE_USERNAME=postgres \
-  QUARKUS_HTTP_PORT=$PORT SWITCHBOARD_ADMIN_TOKEN=bench-admin \
+  QUARKUS_HTTP_PORT=$PORT SWITCHBOARD_ADMIN_TOKEN=bench-admin SWITCHBOARD_SECRETS_KEY="${SWITCHBOARD_SECRETS_KEY:-$(head -c 32 /dev/urandom | base64)}" \
     java ${1:-} -jar target/quarkus-app/quarkus-run.jar >> "$OUT/service.log" 2>&1 &
   SVC=$!
   for _ in $(seq 1 600); do
