@@ -319,6 +319,88 @@ public class SessionStore {
         }
     }
 
+    /**
+     * Locks a session's row until the transaction ends, without changing it: writers that touch a
+     * session's effects lock the session first, in the order every other writer does (session, then
+     * its effects), so that none of them can deadlock. Empty when there is no such session.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Optional<Long> lock(SessionAddress address) {
+        String sql = "SELECT id FROM sessions WHERE tenant_id = ? AND channel = ? AND external_key = ? FOR UPDATE";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setObject(1, address.tenant().value());
+            ps.setString(2, address.channel());
+            ps.setString(3, address.key());
+            List<Long> found = ids(ps);
+            return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not lock session " + address, e);
+        }
+    }
+
+    /** Names the session's customer (a channel learned who wrote); joins the caller's transaction. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void linkCustomer(long sessionId, UUID customerId) {
+        String sql = "UPDATE sessions SET customer_id = ? WHERE id = ? AND customer_id IS DISTINCT FROM ?";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setObject(1, customerId);
+            ps.setLong(2, sessionId);
+            ps.setObject(3, customerId);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not link session " + sessionId + " to its customer", e);
+        }
+    }
+
+    /**
+     * Creates the session (without events) if it does not exist yet and names its customer: a web
+     * client token names the person before their first message.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void ensureWithCustomer(SessionAddress address, UUID customerId) {
+        String sql = """
+                INSERT INTO sessions (tenant_id, channel, external_key, state, data, checksum, customer_id)
+                VALUES (?, ?, ?, ?, '{}'::jsonb, ?, ?)
+                ON CONFLICT (tenant_id, channel, external_key) DO UPDATE SET customer_id = EXCLUDED.customer_id""";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setObject(1, address.tenant().value());
+            ps.setString(2, address.channel());
+            ps.setString(3, address.key());
+            ps.setString(4, INITIAL_STATE);
+            ps.setString(5, initialChecksum);
+            ps.setObject(6, customerId);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not create session " + address, e);
+        }
+    }
+
+    /** One session of a customer, as their profile lists it. */
+    public record CustomerSession(String channel, String key, String state, SessionStatus status,
+            Instant lastActivityAt) {
+    }
+
+    /** The sessions of a customer, most recently active first. */
+    @Transactional
+    public List<CustomerSession> ofCustomer(UUID customerId) {
+        String sql = """
+                SELECT channel, external_key, state, status, last_activity_at FROM sessions
+                 WHERE customer_id = ? ORDER BY last_activity_at DESC LIMIT 200""";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setObject(1, customerId);
+            List<CustomerSession> found = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    found.add(new CustomerSession(rs.getString(1), rs.getString(2), rs.getString(3),
+                            SessionStatus.fromWire(rs.getString(4)), rs.getTimestamp(5).toInstant()));
+                }
+            }
+            return found;
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not list the sessions of a customer", e);
+        }
+    }
+
     private static List<Long> ids(PreparedStatement ps) throws SQLException {
         List<Long> ids = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
