@@ -83,9 +83,21 @@ public class EventStore {
     public AppendResult appendUserMessageInTransaction(SessionAddress address, String clientMsgId, String text,
             String correlationId) {
         requireStorable(clientMsgId, text);
+        return appendMessageInTransaction(address, clientMsgId, payload(text), correlationId);
+    }
+
+    /**
+     * Appends a user message whose payload a channel built (its {@code text} is what the agent reads;
+     * the rest describes the content: media, a location, a button) inside the caller's transaction.
+     * The channel's own id for the message ({@code externalId}, e.g. a WhatsApp wamid) dedupes it.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public AppendResult appendMessageInTransaction(SessionAddress address, String externalId, ObjectNode payload,
+            String correlationId) {
         execute("SAVEPOINT sb_append");
+        String clientMsgId = externalId;
         try {
-            AppendResult result = insertInbound(address, EventTypes.USER_MESSAGE, clientMsgId, payload(text),
+            AppendResult result = insertInbound(address, EventTypes.USER_MESSAGE, clientMsgId, payload,
                     correlationId);
             execute("RELEASE SAVEPOINT sb_append");
             return result;

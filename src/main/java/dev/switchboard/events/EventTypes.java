@@ -14,6 +14,8 @@ public final class EventTypes {
     public static final String ERASED = "erased";
     /** An operator ended the quarantine of a session: {@code seq} and {@code action} (retry or skip). */
     public static final String QUARANTINE_ENDED = "quarantine_ended";
+    /** An outbound message moved on its way (sent, delivered, read, failed): effectSeq, status, at, code, reason. */
+    public static final String MESSAGE_STATUS = "message_status";
     /** A call to an outside model (LLM): model, latency, tokens, fallback reason. */
     public static final String AGENT_CALL = "agent_call";
 

@@ -34,6 +34,28 @@ public final class MessageText {
         return null;
     }
 
+    /**
+     * {@code value} with what cannot be stored replaced by U+FFFD: for senders that cannot be told
+     * "no" (a webhook that would retry the same body for days).
+     */
+    public static String storable(String value) {
+        if (value == null || problem("text", value) == null) {
+            return value;
+        }
+        StringBuilder out = new StringBuilder(value.length());
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+                out.append(c).append(value.charAt(++i));
+            } else if (c == '\u0000' || Character.isSurrogate(c)) {
+                out.append('\uFFFD');
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
     /** Thrown by the log when asked to store a string it cannot; the edge should have refused it already. */
     public static final class Unstorable extends IllegalArgumentException {
         public Unstorable(String problem) {

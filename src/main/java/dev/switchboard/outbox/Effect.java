@@ -21,4 +21,6 @@ public record Effect(
 
     public static final String MESSAGE = "message";
     public static final String STATE = "state";
+    /** Tells the channel the inbound message {@code externalId} has been read (WhatsApp's blue ticks). */
+    public static final String READ_RECEIPT = "read_receipt";
 }

@@ -25,6 +25,7 @@ public class EffectRunner {
     private final EffectStore store;
     private final SentMarker sentMarker;
     private final Outbox outbox;
+    private final MessageStatuses statuses;
     private final DeliveryLanes lanes;
     private final OutboxConfig config;
     private final Backoff backoff;
@@ -32,9 +33,10 @@ public class EffectRunner {
     /** Sessions with an effect in retry: their newer effects wait for the sweep, to keep order. */
     private final Set<Long> retrying = ConcurrentHashMap.newKeySet();
 
-    EffectRunner(EffectStore store, SentMarker sentMarker, Outbox outbox, DeliveryLanes lanes, OutboxConfig config,
-            MeterRegistry metrics) {
+    EffectRunner(EffectStore store, SentMarker sentMarker, Outbox outbox, MessageStatuses statuses,
+            DeliveryLanes lanes, OutboxConfig config, MeterRegistry metrics) {
         this.store = store;
+        this.statuses = statuses;
         this.lanes = lanes;
         this.sentMarker = sentMarker;
         this.outbox = outbox;
@@ -89,6 +91,18 @@ public class EffectRunner {
                 }
                 metrics.counter("switchboard.outbox.deliveries", "channel", effect.address().channel(),
                         "outcome", outcome.name().toLowerCase()).increment();
+            } catch (DeliveryRefused refused) {
+                // final: later effects of the session go on
+                metrics.counter("switchboard.outbox.deliveries", "channel", effect.address().channel(),
+                        "outcome", refused.deadLetter() ? "dead" : "undeliverable").increment();
+                LOG.warnf("effect %d (session %d seq %d) refused by its channel: %s", effect.id(), effect.sessionId(),
+                        effect.seq(), refused.code());
+                statuses.refuse(effect, refused);
+            } catch (DeliveryDeferred deferred) {
+                retrying.add(effect.sessionId());
+                metrics.counter("switchboard.outbox.deferrals", "channel", effect.address().channel()).increment();
+                store.defer(effect.id(), Instant.now().plus(deferred.retryAfter()), deferred.getMessage());
+                return false;
             } catch (Exception e) {
                 fail(effect, e.getMessage() == null ? e.getClass().getName() : e.getMessage(), e.getClass().getName());
                 return false;
@@ -111,6 +125,7 @@ public class EffectRunner {
                     effect.sessionId(), effect.seq(), attempts, errorType);
             metrics.counter("switchboard.outbox.dead.letters", "channel", channel).increment();
             store.markFailed(effect.id(), attempts, null, error);
+            statuses.fail(effect, "attempts_exhausted", errorType);
         } else {
             metrics.counter("switchboard.outbox.retries", "channel", channel).increment();
             store.markFailed(effect.id(), attempts, Instant.now().plus(backoff.after(attempts)), error);

@@ -18,8 +18,10 @@ public enum EffectStatus {
     AWAITING_CLIENT,
     /** handed to the recipient */
     SENT,
-    /** given up after the configured attempts */
-    DEAD;
+    /** given up after the configured attempts, or refused in a way an operator may fix; a dead letter */
+    DEAD,
+    /** the channel refused it for good (e.g. WhatsApp's 24-hour window closed); not retried, not a dead letter */
+    UNDELIVERABLE;
 
     /** The name stored in {@code effects.status} and shown by the API. */
     @JsonValue

@@ -48,7 +48,7 @@ class EffectStore {
     List<Effect> insert(SessionAddress address, long sessionId, long firstSeq, long replyTo, List<NewEffect> effects,
             boolean due) {
         String sql = "INSERT INTO effects (tenant_id, channel, session_key, session_id, seq, reply_to, type, payload, "
-                + "dedupe_key, status, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, "
+                + "dedupe_key, message_status, status, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, "
                 // a due effect is leased to its delivery lane first: the sweep claims it only if the lane
                 // has not marked it sent (or failed) within the lease, so the two never send it together
                 + (due ? EffectStatus.PENDING.literal() + ", now() + " + leaseMillis + " * interval '1 millisecond'"
@@ -68,6 +68,7 @@ class EffectStore {
                 ps.setString(7, effect.type());
                 ps.setString(8, mapper.writeValueAsString(effect.payload()));
                 ps.setString(9, sessionId + ":" + replyTo + ":" + index++);
+                ps.setString(10, Effect.MESSAGE.equals(effect.type()) ? MessageStatus.PENDING.wire() : null);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     stored.add(read(rs));
@@ -122,8 +123,12 @@ class EffectStore {
 
     @Transactional
     void markSent(Collection<Long> ids) {
+        // handed to the recipient (a web client's socket) is delivered, for a message
         String sql = "UPDATE effects SET status = " + EffectStatus.SENT.literal() + ", sent_at = now(), "
-                + "attempts = attempts + 1, next_attempt_at = NULL, last_error = NULL "
+                + "attempts = attempts + 1, next_attempt_at = NULL, last_error = NULL, "
+                + "message_status = CASE WHEN message_status IN " + MessageStatus.literals(MessageStatus.PENDING,
+                        MessageStatus.SENT) + " THEN " + MessageStatus.DELIVERED.literal() + " ELSE message_status END, "
+                + "delivered_at = CASE WHEN message_status IS NULL THEN NULL ELSE COALESCE(delivered_at, now()) END "
                 + "WHERE id = ANY (?) AND status <> " + EffectStatus.SENT.literal();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             Array array = c.createArrayOf("bigint", ids.toArray());
@@ -148,6 +153,21 @@ class EffectStore {
             ps.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException("could not record failed delivery of effect " + id, e);
+        }
+    }
+
+    /** Puts an effect off without counting an attempt (its channel is throttled or its breaker open). */
+    @Transactional
+    void defer(long id, Instant nextAttempt, String reason) {
+        String sql = "UPDATE effects SET status = " + EffectStatus.FAILED.literal() + ", next_attempt_at = ?, "
+                + "last_error = ? WHERE id = ? AND status IN " + LAG;
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setTimestamp(1, Timestamp.from(nextAttempt));
+            ps.setString(2, reason);
+            ps.setLong(3, id);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not defer effect " + id, e);
         }
     }
 

@@ -14,12 +14,14 @@ import java.util.Map;
 public class Outbox {
     private final EffectStore store;
     private final SentMarker sentMarker;
+    private final MessageStatuses statuses;
     private final Event<EffectsCommitted> committed;
     private final Map<String, ChannelDelivery> channels = new HashMap<>();
 
-    Outbox(EffectStore store, SentMarker sentMarker, Event<EffectsCommitted> committed,
+    Outbox(EffectStore store, SentMarker sentMarker, MessageStatuses statuses, Event<EffectsCommitted> committed,
             Instance<ChannelDelivery> deliveries) {
         this.store = store;
+        this.statuses = statuses;
         this.sentMarker = sentMarker;
         this.committed = committed;
         deliveries.forEach(d -> channels.put(d.channel(), d));
@@ -52,6 +54,11 @@ public class Outbox {
         if (effect.status() != EffectStatus.SENT) {
             sentMarker.markSent(effect.id());
         }
+    }
+
+    /** The session's client confirmed every effect up to {@code seq}: its messages have been read. */
+    public void readUpTo(long sessionId, long seq) {
+        statuses.readUpTo(sessionId, seq);
     }
 
     /** Replaces the content of every effect of the session (erasure); seqs and statuses stay. */
