@@ -37,9 +37,14 @@ public class ConversationAgent implements Agent {
     private final LlmAnswerer llm;
     private final StateMachine<ConversationState, ConversationEvent, Turn> machine;
 
+    private final String unreadableReply;
+
     ConversationAgent(AgentDefinitions definitions, LlmAnswerer llm,
-            @ConfigProperty(name = "switchboard.agent.fallback-limit", defaultValue = "3") int fallbackLimit) {
+            @ConfigProperty(name = "switchboard.agent.fallback-limit", defaultValue = "3") int fallbackLimit,
+            @ConfigProperty(name = "switchboard.agent.unreadable-reply",
+                    defaultValue = "Sorry, I can only read text and pictures here.") String unreadableReply) {
         this.definitions = definitions;
+        this.unreadableReply = unreadableReply;
         this.llm = llm;
         this.machine = ConversationMachine.build(fallbackLimit);
     }
@@ -59,6 +64,10 @@ public class ConversationAgent implements Agent {
         }
         if (run.state() == ConversationState.HANDOFF) {
             return reply(null, run, turn, "handoff:silent");
+        }
+        if (input.isUnreadable()) {
+            // not a misunderstanding: the person sent something this channel cannot show us
+            return reply(unreadableReply, run, turn, "unreadable content");
         }
         if (run.accepts(ConversationEvent.START, turn)) {
             run.fire(ConversationEvent.START, turn, "new conversation");

@@ -9,6 +9,7 @@ import dev.switchboard.agent.AgentReply;
 import dev.switchboard.agent.StateChange;
 import dev.switchboard.events.EventStore;
 import dev.switchboard.events.EventTypes;
+import dev.switchboard.events.InboundFields;
 import dev.switchboard.events.NewEvent;
 import dev.switchboard.events.StoredEvent;
 import dev.switchboard.ops.CorrelationId;
@@ -161,8 +162,11 @@ public class SessionProcessor {
         List<NewEvent> derived = new ArrayList<>(4);
         AgentReply reply;
         try {
+            // content the channel delivered but nobody can read here is its own kind of input to the agent
+            String inputType = event.payload().path(InboundFields.UNSUPPORTED).asBoolean(false)
+                    ? AgentInput.UNREADABLE : event.type();
             reply = agent.respond(new AgentInput(state.address(), state.id(), state.state(), state.data(), event.seq(),
-                    event.type(), text));
+                    inputType, text));
             if (reply == null || reply.nextState() == null || reply.nextState().isBlank() || reply.data() == null
                     || reply.transitions() == null || reply.calls() == null) {
                 throw new IllegalStateException("agent returned an incomplete reply");
@@ -178,7 +182,13 @@ public class SessionProcessor {
             reply = new AgentReply(FALLBACK_TEXT, state.state(), state.data(), "fallback:agent_failed");
         }
 
-        List<NewEffect> effects = new ArrayList<>(2);
+        List<NewEffect> effects = new ArrayList<>(3);
+        // a channel that names its messages (a WhatsApp wamid) is told this one has been read, before the reply
+        String externalId = event.payload().path(InboundFields.EXTERNAL_ID).asText(null);
+        if (externalId != null) {
+            effects.add(new NewEffect(Effect.READ_RECEIPT, mapper.createObjectNode().put(InboundFields.EXTERNAL_ID, externalId)));
+        }
+        int replyIndex = effects.size();
         if (!reply.silent()) {
             effects.add(new NewEffect(Effect.MESSAGE, mapper.createObjectNode().put("text", reply.text())));
         }
@@ -209,14 +219,15 @@ public class SessionProcessor {
         assistant.put("version", state.version() + 1);
         derived.add(new NewEvent(EventTypes.ASSISTANT_MESSAGE, assistant));
 
-        SessionState next = committer.submit(new Outcome(state, event, reply, derived, assistant, effects));
+        SessionState next = committer.submit(new Outcome(state, event, reply, derived, assistant, effects,
+                reply.silent() ? -1 : replyIndex));
         processingTimer.record(Duration.between(event.createdAt(), Instant.now()));
         return next;
     }
 
     /** Everything processing one event writes, committed together by {@link #write(Outcome)}. */
     private record Outcome(SessionState prior, StoredEvent event, AgentReply reply, List<NewEvent> derived,
-            ObjectNode assistant, List<NewEffect> effects) {
+            ObjectNode assistant, List<NewEffect> effects, int replyIndex) {
     }
 
     private List<SessionState> writeAll(List<Outcome> outcomes) {
@@ -232,8 +243,8 @@ public class SessionProcessor {
         SessionState state = o.prior();
         SessionStore.Committed committed = sessions.commit(state, o.reply().nextState(), o.reply().data(),
                 o.event().seq(), o.derived().size(), o.effects().size());
-        if (!o.effects().isEmpty()) {
-            o.assistant().put("effectSeq", committed.firstEffectSeq());
+        if (o.replyIndex() >= 0) {
+            o.assistant().put("effectSeq", committed.firstEffectSeq() + o.replyIndex());
         }
         events.appendDerived(state.tenant(), state.id(), committed.firstEventSeq(), o.derived(),
                 o.event().correlationId());

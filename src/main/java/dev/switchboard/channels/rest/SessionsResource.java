@@ -3,6 +3,9 @@ package dev.switchboard.channels.rest;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.conversations.MessageItem;
+import dev.switchboard.customers.SessionCustomers;
+import dev.switchboard.conversations.MessageLog;
 import dev.switchboard.events.AppendResult;
 import dev.switchboard.events.EventStore;
 import dev.switchboard.events.MessageText;
@@ -60,6 +63,8 @@ public class SessionsResource {
     private final ClientTokens tokens;
     private final SessionErasure erasure;
     private final Quarantine quarantine;
+    private final MessageLog messageLog;
+    private final SessionCustomers sessionCustomers;
     private final int maxTextBytes;
 
     static final String IDEMPOTENCY_DOC = "Idempotency-Key (required): 1-255 printable ASCII characters, bare or "
@@ -70,6 +75,7 @@ public class SessionsResource {
     SessionsResource(EventStore events, SessionStore sessions, Outbox outbox, RequestTenant tenant,
             IdempotentRequests idempotent, ObjectMapper mapper, IngressRateLimiter rateLimiter,
             RequestCorrelation correlation, ClientTokens tokens, SessionErasure erasure, Quarantine quarantine,
+            MessageLog messageLog, SessionCustomers sessionCustomers,
             @org.eclipse.microprofile.config.inject.ConfigProperty(name = "switchboard.web.max-text-bytes",
                     defaultValue = "16384") int maxTextBytes) {
         this.events = events;
@@ -83,6 +89,8 @@ public class SessionsResource {
         this.tokens = tokens;
         this.erasure = erasure;
         this.quarantine = quarantine;
+        this.messageLog = messageLog;
+        this.sessionCustomers = sessionCustomers;
         this.maxTextBytes = maxTextBytes;
     }
 
@@ -120,7 +128,7 @@ public class SessionsResource {
             @Context UriInfo uri) {
         rateLimiter.acquireOrRefuse(tenant.get());
         return idempotent.execute(tenant.get().value(), idempotencyKey, "POST", uri.getPath(), body, () -> {
-            SessionAddress address = address(key);
+            SessionAddress address = webAddress(key);
             SendMessage message = parse(body);
             AppendResult result = events.appendUserMessageInTransaction(address, message.id(), message.text(),
                     correlation.get());
@@ -131,14 +139,34 @@ public class SessionsResource {
     @POST
     @Path("/client-tokens")
     @Operation(summary = "A short-lived token for a browser", description = "Scoped to this one session; the "
-            + "WebSocket accepts it as Bearer or ?access_token=. The session need not exist yet. " + IDEMPOTENCY_DOC)
-    public Response clientToken(@PathParam("key") String key,
+            + "WebSocket accepts it as Bearer or ?access_token=. The session need not exist yet. An optional body "
+            + "{\"customer\": {\"externalId\", \"name\", \"email\", \"phone\"}} names the person, so they are "
+            + "found across channels. " + IDEMPOTENCY_DOC)
+    public Response clientToken(@PathParam("key") String key, String body,
             @Parameter(description = IDEMPOTENCY_DOC, required = true)
             @HeaderParam(IdempotentRequests.HEADER) String idempotencyKey, @Context UriInfo uri) {
-        return idempotent.execute(tenant.get().value(), idempotencyKey, "POST", uri.getPath(), "", () -> {
-            SessionAddress address = address(key);
+        return idempotent.execute(tenant.get().value(), idempotencyKey, "POST", uri.getPath(),
+                body == null ? "" : body, () -> {
+            SessionAddress address = webAddress(key);
+            TokenRequest request = parseTokenRequest(body);
+            if (request != null && request.customer() != null) {
+                sessionCustomers.name(address, request.customer());
+            }
             return Response.status(201).entity(tokens.issue(address.tenant(), key)).build();
         });
+    }
+
+    /** The optional body of a client token request: who the person is, when the site knows. */
+    @RegisterForReflection
+    public record TokenRequest(SessionCustomers.Named customer) {
+    }
+
+    private TokenRequest parseTokenRequest(String body) {
+        try {
+            return body == null || body.isBlank() ? null : mapper.readValue(body, TokenRequest.class);
+        } catch (JsonProcessingException e) {
+            throw ProblemException.malformedJson(e);
+        }
     }
 
     @POST
@@ -258,6 +286,17 @@ public class SessionsResource {
     }
 
     @GET
+    @Path("/messages")
+    @Operation(summary = "The conversation's messages with their delivery status", description = "What the "
+            + "customer wrote (direction in) and what was said to them (out: pending, sent, delivered, read or failed "
+            + "with the reason), ordered by the seq of their events; page with afterSeq and limit.")
+    public Page<MessageItem> messages(@PathParam("key") String key, @QueryParam("afterSeq") String afterSeq,
+            @QueryParam("limit") String limit) {
+        SessionView session = find(key);
+        return new Page<>(messageLog.page(session.id(), afterSeq(afterSeq), limit(limit)));
+    }
+
+    @GET
     @Path("/effects")
     public Page<EffectItem> effects(@PathParam("key") String key, @QueryParam("afterSeq") String afterSeq,
             @QueryParam("limit") String limit) {
@@ -273,8 +312,18 @@ public class SessionsResource {
                 .orElseThrow(() -> ProblemException.notFound("No session '" + key + "'."));
     }
 
+    /** The session a key names, in any channel: for reading and for operators' actions. */
     private SessionAddress address(String key) {
         String problem = SessionAddress.keyProblem(key);
+        if (problem != null) {
+            throw ProblemException.badRequest("Invalid session key: " + problem + ".");
+        }
+        return SessionAddress.ofKey(tenant.get(), key);
+    }
+
+    /** A web session's address: only web sessions take messages and client tokens through this API. */
+    private SessionAddress webAddress(String key) {
+        String problem = SessionAddress.webKeyProblem(key);
         if (problem != null) {
             throw ProblemException.badRequest("Invalid session key: " + problem + ".");
         }

@@ -33,7 +33,7 @@ class ApiKeyUpgradeCheck implements HttpUpgradeCheck {
 
     @Override
     public Uni<CheckResult> perform(HttpUpgradeContext context) {
-        if (SessionAddress.keyProblem(context.pathParam("sessionKey")) != null) {
+        if (SessionAddress.webKeyProblem(context.pathParam("sessionKey")) != null) {
             return CheckResult.rejectUpgrade(400);
         }
         String credential = BearerToken.from(context.httpRequest().getHeader("Authorization"));

@@ -183,7 +183,11 @@ final class ChatConnection {
     /** Confirms an effect seq on behalf of the client; false if that seq does not exist. */
     boolean ack(long seq) {
         long id = resolveSessionId();
-        return id >= 0 && sessions.recordAck(id, seq);
+        if (id < 0 || !sessions.recordAck(id, seq)) {
+            return false;
+        }
+        outbox.readUpTo(id, seq);
+        return true;
     }
 
     /** The socket closed: a replay in progress stops at its next page. */
