@@ -47,7 +47,10 @@ public class EffectRunner {
 
     /** Runs on the committing thread (a group-commit writer): hands the effects to their lane and returns. */
     void onCommitted(@Observes(during = TransactionPhase.AFTER_SUCCESS) EffectsCommitted committed) {
-        lanes.submit(committed.sessionId(), () -> {
+        if (committed.effects().isEmpty()) {
+            return;
+        }
+        lanes.submit(committed.effects().get(0).address().channel(), committed.sessionId(), () -> {
             if (!retrying.contains(committed.sessionId())) {
                 deliverInOrder(committed.effects());
             }

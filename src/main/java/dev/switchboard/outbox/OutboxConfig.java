@@ -34,7 +34,7 @@ public interface OutboxConfig {
     @WithDefault("15s")
     Duration gaugeInterval();
 
-    /** Threads that deliver committed effects; a session's effects always use the same one, in order. */
+    /** Threads per channel that deliver committed effects; a session's effects always use the same one, in order. */
     @WithDefault("4")
     int deliveryLanes();
 }
