@@ -81,8 +81,10 @@ public class CustomersResource {
             throw ProblemException.badRequest("'q' is limited to " + MAX_NAME + " characters.");
         }
         int size = limit(limit);
-        List<Customer> page = customers.search(e164, name, cursor(cursor), size);
-        String next = page.size() == size ? page.get(page.size() - 1).id().toString() : null;
+        // one more than asked says whether there is a next page, so the last page has no cursor
+        List<Customer> found = customers.search(e164, name, cursor(cursor), size + 1);
+        List<Customer> page = found.size() > size ? found.subList(0, size) : found;
+        String next = found.size() > size ? page.get(page.size() - 1).id().toString() : null;
         return new CustomerPage(page, next);
     }
 

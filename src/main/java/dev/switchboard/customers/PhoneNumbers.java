@@ -26,8 +26,17 @@ public class PhoneNumbers {
         if (spelled.startsWith("00")) {
             spelled = "+" + spelled.substring(2);
         }
+        Optional<String> parsed = parse(spelled, defaultRegion);
+        if (parsed.isEmpty() && spelled.matches("[1-9][0-9 ]{7,}")) {
+            // digits with their country code but no "+", as a WhatsApp id is written
+            parsed = parse("+" + spelled, defaultRegion);
+        }
+        return parsed;
+    }
+
+    private Optional<String> parse(String spelled, String region) {
         try {
-            PhoneNumber number = util.parse(spelled, defaultRegion);
+            PhoneNumber number = util.parse(spelled, region);
             return util.isValidNumber(number)
                     ? Optional.of(util.format(number, PhoneNumberUtil.PhoneNumberFormat.E164))
                     : Optional.empty();

@@ -221,7 +221,16 @@ public class EventStore {
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public void appendRecord(TenantId tenant, long sessionId, NewEvent event, String correlationId) {
-        appendDerived(tenant, sessionId, sessions.reserveDerivedSeqs(sessionId, 1), List.of(event), correlationId);
+        appendRecords(tenant, sessionId, List.of(event), correlationId);
+    }
+
+    /** Appends derived events that need no processing at the session's next seqs, in the caller's transaction. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void appendRecords(TenantId tenant, long sessionId, List<NewEvent> records, String correlationId) {
+        if (!records.isEmpty()) {
+            appendDerived(tenant, sessionId, sessions.reserveDerivedSeqs(sessionId, records.size()), records,
+                    correlationId);
+        }
     }
 
     /** Inbound events (messages, releases) after {@code afterSeq}, oldest first: the processing queue of a session. */
@@ -266,12 +275,14 @@ public class EventStore {
 
     /**
      * Replaces the payload of every event of the session that can carry personal content (messages,
-     * state snapshots) with {@code {"erased": true}}; transitions and errors keep theirs (no content).
+     * state snapshots) with {@code {"erased": true}} and the structure that says what it was (the reply's
+     * effect seq, what it answered, the kind of content); transitions and errors keep theirs (no content).
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public int erasePersonalContent(long sessionId) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
-                UPDATE events SET payload = '{"erased": true}'::jsonb
+                UPDATE events SET payload = jsonb_build_object('erased', true) || jsonb_strip_nulls(jsonb_build_object(
+                           'effectSeq', payload -> 'effectSeq', 'replyTo', payload -> 'replyTo', 'kind', payload -> 'kind'))
                  WHERE session_id = ? AND type IN ('user_message', 'assistant_message', 'session_expired')""")) {
             ps.setLong(1, sessionId);
             return ps.executeUpdate();

@@ -57,8 +57,8 @@ public class Outbox {
     }
 
     /** The session's client confirmed every effect up to {@code seq}: its messages have been read. */
-    public void readUpTo(long sessionId, long seq) {
-        statuses.readUpTo(sessionId, seq);
+    public void readUpTo(SessionAddress address, long sessionId, long seq) {
+        statuses.readUpTo(address, sessionId, seq);
     }
 
     /** Replaces the content of every effect of the session (erasure); seqs and statuses stay. */

@@ -186,7 +186,7 @@ final class ChatConnection {
         if (id < 0 || !sessions.recordAck(id, seq)) {
             return false;
         }
-        outbox.readUpTo(id, seq);
+        outbox.readUpTo(address, id, seq);
         return true;
     }
 

@@ -1,0 +1,324 @@
+package dev.switchboard.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * The WhatsApp benchmark's client (bench/whatsapp.sh): signed webhooks as Meta sends them, open loop
+ * at a fixed rate (latency timed from the intended send time) and closed loop (throughput), beside a
+ * baseline of the same durable append through the REST API; customer lookups by phone beside the same
+ * query over JDBC; the outbound send rate read from the Graph API fake's request journal.
+ *
+ * <pre>
+ * java -cp … dev.switchboard.bench.WhatsAppLoad setup|webhooks|rest|throughput|lookups|sends --url … [options]
+ * </pre>
+ */
+public final class WhatsAppLoad {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    private WhatsAppLoad() {
+    }
+
+    public static void main(String[] argv) throws Exception {
+        Map<String, String> args = new HashMap<>();
+        for (int i = 1; i + 1 < argv.length; i += 2) {
+            args.put(argv[i].replaceFirst("^--", ""), argv[i + 1]);
+        }
+        String url = args.getOrDefault("url", "http://localhost:8089");
+        Path state = Path.of(args.getOrDefault("state", "bench/results/whatsapp-state.json"));
+        Path out = Path.of(args.getOrDefault("out", "bench/results/whatsapp.jsonl"));
+        int seconds = Integer.parseInt(args.getOrDefault("duration", "15"));
+        String label = args.getOrDefault("label", argv[0]);
+        ObjectNode result = switch (argv[0]) {
+            case "setup" -> setup(url, args.get("admin"), Integer.parseInt(args.getOrDefault("channels", "8")), state);
+            case "webhooks" -> webhooks(url, read(state), Double.parseDouble(args.getOrDefault("rate", "200")),
+                    seconds, Integer.parseInt(args.getOrDefault("warmup", "3")));
+            case "rest" -> rest(url, read(state), Double.parseDouble(args.getOrDefault("rate", "200")), seconds,
+                    Integer.parseInt(args.getOrDefault("warmup", "3")));
+            case "throughput" -> throughput(url, read(state), Integer.parseInt(args.getOrDefault("clients", "32")),
+                    seconds);
+            case "lookups" -> lookups(url, read(state), args.get("jdbc"), Integer.parseInt(args.getOrDefault(
+                    "customers", "100000")), Integer.parseInt(args.getOrDefault("requests", "3000")));
+            case "sends" -> sends(args.get("graph"), read(state));
+            default -> throw new IllegalArgumentException("setup|webhooks|rest|throughput|lookups|sends");
+        };
+        if (result != null) {
+            result.put("label", label).put("at", Instant.now().toString());
+            Files.writeString(out, result + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            System.out.println(result);
+        }
+    }
+
+    // ---- setup: a tenant, its key and its channels ----
+
+    private static ObjectNode setup(String url, String admin, int channels, Path state) throws Exception {
+        JsonNode tenant = post(url + "/api/v1/admin/tenants", admin, "{\"name\":\"whatsapp-bench\"}");
+        String tenantId = tenant.path("id").asText();
+        String key = post(url + "/api/v1/admin/tenants/" + tenantId + "/api-keys", admin, "").path("key").asText();
+        ObjectNode saved = MAPPER.createObjectNode().put("tenant", tenantId).put("key", key);
+        var list = saved.putArray("channels");
+        for (int i = 0; i < channels; i++) {
+            String phoneNumberId = String.valueOf(900_000_000_000L + ThreadLocalRandom.current().nextInt(1_000_000) * 8L + i);
+            String secret = "bench-secret-" + i;
+            JsonNode channel = post(url + "/api/v1/admin/tenants/" + tenantId + "/channels/whatsapp", admin,
+                    MAPPER.createObjectNode().put("phoneNumberId", phoneNumberId).put("accessToken", "EAAGbench" + i)
+                            .put("appSecret", secret).put("verifyToken", "v" + i).toString());
+            list.addObject().put("id", channel.path("id").asText()).put("phoneNumberId", phoneNumberId)
+                    .put("secret", secret);
+        }
+        Files.createDirectories(state.getParent());
+        Files.writeString(state, saved.toString());
+        return null;
+    }
+
+    // ---- webhooks: open loop, one text message per body ----
+
+    private static ObjectNode webhooks(String url, JsonNode state, double rate, int seconds, int warmup)
+            throws Exception {
+        List<JsonNode> channels = new ArrayList<>();
+        state.path("channels").forEach(channels::add);
+        return openLoop(rate, seconds, warmup, i -> {
+            JsonNode channel = channels.get(i % channels.size());
+            String waId = String.valueOf(15_550_000_000L + (i / channels.size()) % 2000);
+            byte[] body = webhookBody(channel.path("phoneNumberId").asText(), waId, "wamid.bench." + UUID.randomUUID(),
+                    "hello").getBytes(StandardCharsets.UTF_8);
+            return HttpRequest.newBuilder(URI.create(url + "/webhooks/whatsapp/" + channel.path("id").asText()))
+                    .header("Content-Type", "application/json")
+                    .header("X-Hub-Signature-256", sign(channel.path("secret").asText(), body))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        });
+    }
+
+    /** The baseline: the same durable append of one message per request, through the REST API. */
+    private static ObjectNode rest(String url, JsonNode state, double rate, int seconds, int warmup) throws Exception {
+        String key = state.path("key").asText();
+        return openLoop(rate, seconds, warmup, i -> HttpRequest.newBuilder(URI.create(url + "/api/v1/sessions/rest-"
+                        + (i % 2000) + "/messages"))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + key)
+                .header("Idempotency-Key", UUID.randomUUID().toString())
+                .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"" + UUID.randomUUID() + "\",\"text\":\"hello\"}"))
+                .build());
+    }
+
+    interface Requests {
+        HttpRequest make(int i) throws Exception;
+    }
+
+    private static ObjectNode openLoop(double rate, int seconds, int warmup, Requests requests) throws Exception {
+        LatencyRecorder latency = new LatencyRecorder();
+        AtomicInteger failures = new AtomicInteger();
+        long interval = (long) (1_000_000_000L / rate);
+        long start = System.nanoTime();
+        long measureFrom = start + warmup * 1_000_000_000L;
+        long end = measureFrom + seconds * 1_000_000_000L;
+        List<CompletableFuture<?>> inFlight = new ArrayList<>();
+        for (int i = 0; ; i++) {
+            long intended = start + i * interval;
+            if (intended >= end) {
+                break;
+            }
+            long wait = intended - System.nanoTime();
+            if (wait > 0) {
+                LockSupport.parkNanos(wait);
+            }
+            boolean measured = intended >= measureFrom;
+            inFlight.add(HTTP.sendAsync(requests.make(i), HttpResponse.BodyHandlers.discarding()).whenComplete((r, e) -> {
+                if (e != null || r.statusCode() >= 300) {
+                    failures.incrementAndGet();
+                } else if (measured) {
+                    latency.recordNanos(System.nanoTime() - intended);
+                }
+            }));
+        }
+        CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
+        ObjectNode result = latency.toJson();
+        result.put("rate", rate).put("failures", failures.get());
+        return result;
+    }
+
+    // ---- throughput: closed loop, each client posts its next webhook when the last is answered ----
+
+    private static ObjectNode throughput(String url, JsonNode state, int clients, int seconds) throws Exception {
+        List<JsonNode> channels = new ArrayList<>();
+        state.path("channels").forEach(channels::add);
+        AtomicLong done = new AtomicLong();
+        AtomicInteger failures = new AtomicInteger();
+        long end = System.nanoTime() + seconds * 1_000_000_000L;
+        List<Thread> threads = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            int client = c;
+            Thread t = new Thread(() -> {
+                int n = 0;
+                while (System.nanoTime() < end) {
+                    JsonNode channel = channels.get(client % channels.size());
+                    String waId = String.valueOf(16_660_000_000L + client * 100L + n++ % 100);
+                    byte[] body = webhookBody(channel.path("phoneNumberId").asText(), waId,
+                            "wamid.tp." + UUID.randomUUID(), "hello").getBytes(StandardCharsets.UTF_8);
+                    try {
+                        HttpResponse<Void> r = HTTP.send(HttpRequest.newBuilder(URI.create(url + "/webhooks/whatsapp/"
+                                        + channel.path("id").asText()))
+                                .header("Content-Type", "application/json")
+                                .header("X-Hub-Signature-256", sign(channel.path("secret").asText(), body))
+                                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                                HttpResponse.BodyHandlers.discarding());
+                        if (r.statusCode() == 200) {
+                            done.incrementAndGet();
+                        } else {
+                            failures.incrementAndGet();
+                        }
+                    } catch (Exception e) {
+                        failures.incrementAndGet();
+                    }
+                }
+            });
+            t.start();
+            threads.add(t);
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        return MAPPER.createObjectNode().put("webhooks_per_s", done.get() / (double) seconds)
+                .put("clients", clients).put("failures", failures.get());
+    }
+
+    // ---- customer lookup by phone: the API beside the same query over JDBC ----
+
+    private static ObjectNode lookups(String url, JsonNode state, String jdbc, int customers, int requests)
+            throws Exception {
+        String key = state.path("key").asText();
+        LatencyRecorder api = new LatencyRecorder();
+        LatencyRecorder sql = new LatencyRecorder();
+        int misses = 0;
+        try (Connection c = DriverManager.getConnection(jdbc, "postgres", "");
+                PreparedStatement ps = c.prepareStatement("SELECT id, name FROM customers WHERE tenant_id = ?::uuid "
+                        + "AND phone = ? ORDER BY id LIMIT 50")) {
+            for (int i = 0; i < requests; i++) {
+                long n = ThreadLocalRandom.current().nextLong(customers);
+                String national = String.valueOf(2_000_000 + n);
+                // as people type them: E.164, with spaces, 00-prefixed (the seeded numbers are +4930 and 2000000 + n)
+                String spelled = switch (i % 3) {
+                    case 0 -> "+4930" + national;
+                    case 1 -> "+49 30 " + national.substring(0, 3) + " " + national.substring(3);
+                    default -> "004930" + national;
+                };
+                long t0 = System.nanoTime();
+                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url + "/api/v1/customers?phone="
+                                + java.net.URLEncoder.encode(spelled, StandardCharsets.UTF_8)))
+                        .header("Authorization", "Bearer " + key).GET().build(), HttpResponse.BodyHandlers.ofString());
+                api.recordNanos(System.nanoTime() - t0);
+                if (r.statusCode() != 200 || MAPPER.readTree(r.body()).path("items").size() != 1) {
+                    misses++;
+                }
+                long t1 = System.nanoTime();
+                ps.setString(1, state.path("tenant").asText());
+                ps.setString(2, "+4930" + national);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        rs.getString(2);
+                    }
+                }
+                sql.recordNanos(System.nanoTime() - t1);
+            }
+        }
+        ObjectNode result = MAPPER.createObjectNode();
+        result.set("api", api.toJson());
+        result.set("sql", sql.toJson());
+        result.put("api_p95", api.percentileMillis(95)).put("sql_p95", sql.percentileMillis(95))
+                .put("customers", customers).put("misses", misses);
+        return result;
+    }
+
+    // ---- outbound: what reached the Graph API fake, per phone number and second ----
+
+    private static ObjectNode sends(String graph, JsonNode state) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(graph + "/__admin/requests?limit=1000000"))
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        JsonNode requests = MAPPER.readTree(r.body()).path("requests");
+        Map<String, TreeMap<Long, Integer>> perNumberSecond = new HashMap<>();
+        long first = Long.MAX_VALUE;
+        long last = 0;
+        for (JsonNode request : requests) {
+            String path = request.path("request").path("url").asText();
+            String number = path.replaceAll(".*/v21.0/([0-9]+)/messages.*", "$1");
+            long at = request.path("request").path("loggedDate").asLong();
+            first = Math.min(first, at);
+            last = Math.max(last, at);
+            perNumberSecond.computeIfAbsent(number, n -> new TreeMap<>()).merge(at / 1000, 1, Integer::sum);
+        }
+        int busiestSecond = 0;
+        for (TreeMap<Long, Integer> seconds : perNumberSecond.values()) {
+            for (int count : seconds.values()) {
+                busiestSecond = Math.max(busiestSecond, count);
+            }
+        }
+        double span = Math.max(1, (last - first) / 1000.0);
+        return MAPPER.createObjectNode().put("sends", requests.size()).put("numbers", perNumberSecond.size())
+                .put("sends_per_s", requests.size() / span)
+                .put("busiest_number_second", busiestSecond);
+    }
+
+    // ---- helpers ----
+
+    static String webhookBody(String phoneNumberId, String waId, String wamid, String text) {
+        return "{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"WABA\",\"changes\":[{\"field\":\"messages\","
+                + "\"value\":{\"messaging_product\":\"whatsapp\",\"metadata\":{\"display_phone_number\":\"15550001111\","
+                + "\"phone_number_id\":\"" + phoneNumberId + "\"},\"contacts\":[{\"profile\":{\"name\":\"Bench "
+                + waId.substring(waId.length() - 4) + "\"},\"wa_id\":\"" + waId + "\"}],\"messages\":[{\"from\":\""
+                + waId + "\",\"id\":\"" + wamid + "\",\"timestamp\":\"" + Instant.now().getEpochSecond()
+                + "\",\"type\":\"text\",\"text\":{\"body\":\"" + text + "\"}}]}}]}]}";
+    }
+
+    static String sign(String secret, byte[] body) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return "sha256=" + HexFormat.of().formatHex(mac.doFinal(body));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static JsonNode post(String url, String admin, String body) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url))
+                .header("Authorization", "Bearer " + admin).header("Content-Type", "application/json")
+                .header("Idempotency-Key", UUID.randomUUID().toString())
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 201) {
+            throw new IllegalStateException(url + " answered " + r.statusCode() + ": " + r.body());
+        }
+        return MAPPER.readTree(r.body());
+    }
+
+    private static JsonNode read(Path state) throws Exception {
+        return MAPPER.readTree(Files.readString(state));
+    }
+}
