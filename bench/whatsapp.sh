@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Reproduces the WhatsApp section of BENCHMARKS.md: signed webhooks against the packaged jar (open
 # loop at BENCH_WEBHOOK_RATE, beside the same append through the REST API; closed-loop throughput),
-# the outbound send rate against a Graph API fake (WireMock, bench/graph-fake), and customer lookup
+# the outbound send rate against a Graph API fake (bench.GraphFake), and customer lookup
 # by phone with 100,000 customers (beside the same query over JDBC). Needs the README's set-up.
 #
 #   bench/whatsapp.sh                            # full run (about 5 minutes)
@@ -35,11 +35,10 @@ load() { java -cp "$CP" dev.switchboard.bench.WhatsAppLoad "$1" --url "http://lo
            --state "$OUT/state.json" --out "$OUT/whatsapp.jsonl" "${@:2}" >/dev/null; }
 
 log "Graph API fake on :$GRAPH_PORT"
-java -cp "$CP" com.github.tomakehurst.wiremock.standalone.WireMockServerRunner --port "$GRAPH_PORT" \
-  --root-dir bench/graph-fake --container-threads 64 --max-request-journal-entries 1000000 --disable-banner \
-  > "$OUT/graph-fake.log" 2>&1 &
+java -cp "$CP" dev.switchboard.bench.GraphFake "$GRAPH_PORT" > "$OUT/graph-fake.log" 2>&1 &
 FAKE=$!
-for _ in $(seq 1 100); do curl -sf "localhost:$GRAPH_PORT/__admin/health" >/dev/null 2>&1 && break; sleep 0.2; done
+for _ in $(seq 1 100); do curl -sf "localhost:$GRAPH_PORT/__stats" >/dev/null 2>&1 && break; sleep 0.2; done
+curl -sf "localhost:$GRAPH_PORT/__stats" >/dev/null || { echo "the Graph API fake did not start; see $OUT/graph-fake.log" >&2; exit 1; }
 
 log "service: fresh database"
 $PSQL -d postgres -c "DROP DATABASE IF EXISTS $DB" >/dev/null
@@ -54,10 +53,20 @@ load setup --admin bench-admin --channels 8
 TENANT=$(python3 -c "import json;print(json.load(open('$OUT/state.json'))['tenant'])")
 
 log "webhooks: open loop at $RATE/s beside the REST baseline ($RUNS x ${SECS}s)"
-load webhooks --rate "$RATE" --duration 5 --warmup 2 --label warmup
+# warm up at a ramp (the JIT and the pools), then let the outbox drain before measuring
+for r in 25 50 100; do load webhooks --rate "$r" --duration 5 --warmup 0 --label warmup; done
+drain() {
+  for _ in $(seq 1 600); do
+    [ "$($PSQL -d $DB -c "SELECT count(*) FROM effects WHERE status IN ('pending', 'failed')")" = "0" ] && return
+    sleep 1
+  done
+}
+drain
 for i in $(seq 1 "$RUNS"); do
   load rest --rate "$RATE" --duration "$SECS" --label rest-baseline
+  drain
   load webhooks --rate "$RATE" --duration "$SECS" --label webhooks
+  drain
 done
 
 log "webhooks: closed-loop throughput, 32 clients"
@@ -66,10 +75,7 @@ for i in $(seq 1 "$RUNS"); do
 done
 
 log "outbound: wait for the outbox to drain, then read the fake's journal"
-for _ in $(seq 1 600); do
-  [ "$($PSQL -d $DB -c "SELECT count(*) FROM effects WHERE status IN ('pending', 'failed')")" = "0" ] && break
-  sleep 1
-done
+drain
 load sends --graph "http://localhost:$GRAPH_PORT" --label sends
 
 log "customer lookup by phone: 100,000 customers"

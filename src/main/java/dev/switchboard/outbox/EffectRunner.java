@@ -30,6 +30,7 @@ public class EffectRunner {
     private final OutboxConfig config;
     private final Backoff backoff;
     private final MeterRegistry metrics;
+    private final long laneDeadlineNanos;
     /** Sessions with an effect in retry: their newer effects wait for the sweep, to keep order. */
     private final Set<Long> retrying = ConcurrentHashMap.newKeySet();
 
@@ -42,6 +43,7 @@ public class EffectRunner {
         this.outbox = outbox;
         this.config = config;
         this.backoff = new Backoff(config.initialBackoff(), config.maxBackoff());
+        this.laneDeadlineNanos = config.claimLease().toNanos() / 2;
         this.metrics = metrics;
     }
 
@@ -50,7 +52,17 @@ public class EffectRunner {
         if (committed.effects().isEmpty()) {
             return;
         }
-        lanes.submit(committed.effects().get(0).address().channel(), committed.sessionId(), () -> {
+        long committedAt = System.nanoTime();
+        String channel = committed.effects().get(0).address().channel();
+        ChannelDelivery delivery = outbox.channel(channel);
+        boolean swept = delivery == null || !delivery.clientResumes();
+        lanes.submit(channel, committed.sessionId(), () -> {
+            // swept effects a backed-up lane reaches after half their lease belong to the sweep now:
+            // sending them here as well would send them twice
+            if (swept && System.nanoTime() - committedAt > laneDeadlineNanos) {
+                metrics.counter("switchboard.outbox.lane.expired").increment();
+                return;
+            }
             if (!retrying.contains(committed.sessionId())) {
                 deliverInOrder(committed.effects());
             }

@@ -21,7 +21,6 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -257,33 +256,12 @@ public final class WhatsAppLoad {
         return result;
     }
 
-    // ---- outbound: what reached the Graph API fake, per phone number and second ----
+    // ---- outbound: what reached the Graph API fake (GraphFake counts it) ----
 
     private static ObjectNode sends(String graph, JsonNode state) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(graph + "/__admin/requests?limit=1000000"))
-                .GET().build(), HttpResponse.BodyHandlers.ofString());
-        JsonNode requests = MAPPER.readTree(r.body()).path("requests");
-        Map<String, TreeMap<Long, Integer>> perNumberSecond = new HashMap<>();
-        long first = Long.MAX_VALUE;
-        long last = 0;
-        for (JsonNode request : requests) {
-            String path = request.path("request").path("url").asText();
-            String number = path.replaceAll(".*/v21.0/([0-9]+)/messages.*", "$1");
-            long at = request.path("request").path("loggedDate").asLong();
-            first = Math.min(first, at);
-            last = Math.max(last, at);
-            perNumberSecond.computeIfAbsent(number, n -> new TreeMap<>()).merge(at / 1000, 1, Integer::sum);
-        }
-        int busiestSecond = 0;
-        for (TreeMap<Long, Integer> seconds : perNumberSecond.values()) {
-            for (int count : seconds.values()) {
-                busiestSecond = Math.max(busiestSecond, count);
-            }
-        }
-        double span = Math.max(1, (last - first) / 1000.0);
-        return MAPPER.createObjectNode().put("sends", requests.size()).put("numbers", perNumberSecond.size())
-                .put("sends_per_s", requests.size() / span)
-                .put("busiest_number_second", busiestSecond);
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(graph + "/__stats")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        return (ObjectNode) MAPPER.readTree(r.body());
     }
 
     // ---- helpers ----

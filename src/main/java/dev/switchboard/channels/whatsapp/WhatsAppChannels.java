@@ -8,10 +8,14 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 
 /**
@@ -30,12 +34,47 @@ class WhatsAppChannels {
         }
     }
 
+    /**
+     * Every webhook and every send looks its channel up: kept for a few seconds, opened, so that the hot
+     * path costs no query and no decryption. A change on this node clears it at once; other nodes see
+     * it within {@link #CACHE_TTL}.
+     */
+    private static final Duration CACHE_TTL = Duration.ofSeconds(5);
+
+    private record Cached(Optional<WhatsAppChannel> channel, Instant expiresAt) {
+    }
+
     private final DataSource dataSource;
     private final SecretBox secrets;
+    private final ConcurrentHashMap<Object, Cached> cache = new ConcurrentHashMap<>();
 
     WhatsAppChannels(DataSource dataSource, SecretBox secrets) {
         this.dataSource = dataSource;
         this.secrets = secrets;
+    }
+
+    /** By the id in its webhook path (public webhooks see every tenant's channels). */
+    Optional<WhatsAppChannel> cachedById(UUID id) {
+        return cached(id, () -> byId(id));
+    }
+
+    /** By the phone number Meta names and the sender sends from. */
+    Optional<WhatsAppChannel> cachedByPhoneNumberId(String phoneNumberId) {
+        return cached("pn:" + phoneNumberId, () -> byPhoneNumberId(phoneNumberId));
+    }
+
+    private Optional<WhatsAppChannel> cached(Object key, Supplier<Optional<WhatsAppChannel>> load) {
+        Instant now = Instant.now();
+        Cached hit = cache.get(key);
+        if (hit != null && hit.expiresAt().isAfter(now)) {
+            return hit.channel();
+        }
+        if (cache.size() > 10_000) {
+            cache.clear();
+        }
+        Optional<WhatsAppChannel> loaded = load.get();
+        cache.put(key, new Cached(loaded, now.plus(CACHE_TTL)));
+        return loaded;
     }
 
     @Transactional
@@ -57,6 +96,7 @@ class WhatsAppChannels {
         } catch (SQLException e) {
             throw uniqueOr(e, "could not create a WhatsApp channel");
         }
+        cache.clear();
         return new WhatsAppChannel(id, tenant, phoneNumberId, accessToken, appSecret, verifyToken, markRead, sendRate);
     }
 
@@ -76,6 +116,7 @@ class WhatsAppChannels {
             ps.setObject(5, sendRate);
             ps.setObject(6, id);
             ps.setObject(7, tenant.value());
+            cache.clear();
             return first(ps);
         } catch (SQLException e) {
             throw new IllegalStateException("could not update WhatsApp channel " + id, e);
@@ -88,6 +129,7 @@ class WhatsAppChannels {
                 "DELETE FROM whatsapp_channels WHERE id = ? AND tenant_id = ?")) {
             ps.setObject(1, id);
             ps.setObject(2, tenant.value());
+            cache.clear();
             return ps.executeUpdate() == 1;
         } catch (SQLException e) {
             throw new IllegalStateException("could not delete WhatsApp channel " + id, e);

@@ -67,7 +67,7 @@ class WhatsAppSender implements ChannelDelivery {
         }
         WhatsAppKey key = WhatsAppKey.parse(effect.address().key())
                 .orElseThrow(() -> new DeliveryRefused("invalid_session_key", "not a WhatsApp session key", true));
-        WhatsAppChannel channel = channels.byPhoneNumberId(key.phoneNumberId())
+        WhatsAppChannel channel = channels.cachedByPhoneNumberId(key.phoneNumberId())
                 .filter(c -> c.tenant().equals(effect.address().tenant()))
                 .orElseThrow(() -> new DeliveryRefused("channel_removed",
                         "the session's WhatsApp channel is not configured", true));

@@ -123,7 +123,7 @@ public class WhatsAppWebhookResource {
         } catch (IllegalArgumentException e) {
             throw ProblemException.notFound("No WhatsApp channel " + channelId + ".");
         }
-        return channels.byId(id).orElseThrow(() -> ProblemException.notFound("No WhatsApp channel " + channelId + "."));
+        return channels.cachedById(id).orElseThrow(() -> ProblemException.notFound("No WhatsApp channel " + channelId + "."));
     }
 
     private void rejected(String reason) {
