@@ -15,9 +15,10 @@ public record MessageItem(long seq, String direction, Author author, String type
         Instant readAt, Instant failedAt, Failure error) {
 
     @RegisterForReflection
-    public record Author(String kind) {
-        static final Author CUSTOMER = new Author("customer");
-        static final Author BOT = new Author("bot");
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    public record Author(String kind, String id, String name) {
+        static final Author CUSTOMER = new Author("customer", null, null);
+        static final Author BOT = new Author("bot", null, null);
     }
 
     @RegisterForReflection

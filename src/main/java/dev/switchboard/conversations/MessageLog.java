@@ -35,22 +35,30 @@ public class MessageLog {
 
     @Transactional
     public List<MessageItem> page(long sessionId, long afterSeq, int limit) {
+        return page(sessionId, afterSeq, Long.MAX_VALUE, false, limit);
+    }
+
+    /** The messages of one episode (seqs before {@code beforeSeq}), with the desk's internal notes when asked. */
+    @Transactional
+    public List<MessageItem> page(long sessionId, long afterSeq, long beforeSeq, boolean notes, int limit) {
         String sql = """
                 SELECT e.seq, e.type, e.payload::text, e.created_at, f.message_status, f.external_id, f.sent_at,
                        f.delivered_at, f.read_at, f.failed_at, f.failure_code, f.failure_reason
                   FROM events e
                   LEFT JOIN effects f ON f.session_id = e.session_id
                                      AND f.seq = (e.payload ->> 'effectSeq')::bigint
-                 WHERE e.session_id = ? AND e.seq > ?
-                   AND (e.type = ? OR (e.type = ? AND jsonb_exists(e.payload, 'effectSeq')))
+                 WHERE e.session_id = ? AND e.seq > ? AND e.seq < ?
+                   AND (e.type = ? OR (e.type = ? AND jsonb_exists(e.payload, 'effectSeq')) OR e.type = ?)
                  ORDER BY e.seq LIMIT ?""";
         // jsonb_exists is the ? operator, which JDBC would take for a parameter
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setLong(1, sessionId);
             ps.setLong(2, afterSeq);
-            ps.setString(3, EventTypes.USER_MESSAGE);
-            ps.setString(4, EventTypes.ASSISTANT_MESSAGE);
-            ps.setInt(5, limit);
+            ps.setLong(3, beforeSeq);
+            ps.setString(4, EventTypes.USER_MESSAGE);
+            ps.setString(5, EventTypes.ASSISTANT_MESSAGE);
+            ps.setString(6, notes ? EventTypes.AGENT_NOTE : EventTypes.USER_MESSAGE);
+            ps.setInt(7, limit);
             List<MessageItem> items = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -74,8 +82,16 @@ public class MessageLog {
                     payload.path(InboundFields.KIND).asText("text"), text, media, null,
                     payload.path(InboundFields.EXTERNAL_ID).asText(null), created, null, null, null, null, null);
         }
+        if (EventTypes.AGENT_NOTE.equals(rs.getString(2))) {
+            return new MessageItem(rs.getLong(1), "note", new MessageItem.Author("agent",
+                    payload.path("agentId").asText(null), payload.path("agentName").asText(null)), "text", text, null,
+                    null, null, created, null, null, null, null, null);
+        }
+        JsonNode author = payload.path("author");
+        MessageItem.Author by = author.isObject() ? new MessageItem.Author(author.path("kind").asText(),
+                author.path("id").asText(null), author.path("name").asText(null)) : MessageItem.Author.BOT;
         String code = rs.getString(11);
-        return new MessageItem(rs.getLong(1), "out", MessageItem.Author.BOT, "text", text, null,
+        return new MessageItem(rs.getLong(1), "out", by, "text", text, null,
                 MessageStatus.fromWire(rs.getString(5)).orElse(null), rs.getString(6), created,
                 instant(rs.getTimestamp(7)), instant(rs.getTimestamp(8)), instant(rs.getTimestamp(9)),
                 instant(rs.getTimestamp(10)), code == null ? null : new MessageItem.Failure(code, rs.getString(12)));

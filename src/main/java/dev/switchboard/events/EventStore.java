@@ -156,6 +156,27 @@ public class EventStore {
         return mapper.createObjectNode().put("text", text);
     }
 
+    /**
+     * Appends an inbound event of the desk (an agent's message, a resolution) in the caller's
+     * transaction; a repeated client id returns the original event.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public AppendResult appendDeskEventInTransaction(SessionAddress address, String type, String clientMsgId,
+            ObjectNode payload, String correlationId) {
+        if (!EventTypes.AGENT_MESSAGE.equals(type) && !EventTypes.CONVERSATION_RESOLVED.equals(type)) {
+            throw new IllegalArgumentException("not a desk event type: " + type);
+        }
+        execute("SAVEPOINT sb_append");
+        try {
+            AppendResult result = insertInbound(address, type, clientMsgId, payload, correlationId);
+            execute("RELEASE SAVEPOINT sb_append");
+            return result;
+        } catch (DuplicateClientId duplicate) {
+            execute("ROLLBACK TO SAVEPOINT sb_append");
+            return duplicateOf(findByClientIdInTransaction(address, clientMsgId), clientMsgId);
+        }
+    }
+
     /** Appends an operator's release of a handed-over session, in the caller's transaction. */
     @Transactional(Transactional.TxType.MANDATORY)
     public AppendResult appendReleaseInTransaction(SessionAddress address, String correlationId) {
@@ -220,26 +241,30 @@ public class EventStore {
      * session's next seq, in the caller's transaction.
      */
     @Transactional(Transactional.TxType.MANDATORY)
-    public void appendRecord(TenantId tenant, long sessionId, NewEvent event, String correlationId) {
-        appendRecords(tenant, sessionId, List.of(event), correlationId);
+    public long appendRecord(TenantId tenant, long sessionId, NewEvent event, String correlationId) {
+        return appendRecords(tenant, sessionId, List.of(event), correlationId);
     }
 
-    /** Appends derived events that need no processing at the session's next seqs, in the caller's transaction. */
+    /**
+     * Appends derived events that need no processing at the session's next seqs, in the caller's
+     * transaction; returns the seq of the first (0 for none).
+     */
     @Transactional(Transactional.TxType.MANDATORY)
-    public void appendRecords(TenantId tenant, long sessionId, List<NewEvent> records, String correlationId) {
-        if (!records.isEmpty()) {
-            appendDerived(tenant, sessionId, sessions.reserveDerivedSeqs(sessionId, records.size()), records,
-                    correlationId);
+    public long appendRecords(TenantId tenant, long sessionId, List<NewEvent> records, String correlationId) {
+        if (records.isEmpty()) {
+            return 0;
         }
+        long first = sessions.reserveDerivedSeqs(sessionId, records.size());
+        appendDerived(tenant, sessionId, first, records, correlationId);
+        return first;
     }
 
     /** Inbound events (messages, releases) after {@code afterSeq}, oldest first: the processing queue of a session. */
     @Transactional
     public List<StoredEvent> inboundAfter(long sessionId, long afterSeq, int limit) {
-        return query("""
-                SELECT session_id, seq, type, payload::text, client_msg_id, correlation_id, created_at
-                  FROM events WHERE session_id = ? AND seq > ? AND type IN ('user_message', 'handoff_released')
-                 ORDER BY seq LIMIT ?""", sessionId, afterSeq, limit);
+        return query("SELECT session_id, seq, type, payload::text, client_msg_id, correlation_id, created_at "
+                + "FROM events WHERE session_id = ? AND seq > ? AND type IN " + EventTypes.INBOUND_SQL
+                + " ORDER BY seq LIMIT ?", sessionId, afterSeq, limit);
     }
 
     /** The last {@code limit} conversation messages (user and assistant) before {@code beforeSeq}, oldest first. */
@@ -283,7 +308,8 @@ public class EventStore {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
                 UPDATE events SET payload = jsonb_build_object('erased', true) || jsonb_strip_nulls(jsonb_build_object(
                            'effectSeq', payload -> 'effectSeq', 'replyTo', payload -> 'replyTo', 'kind', payload -> 'kind'))
-                 WHERE session_id = ? AND type IN ('user_message', 'assistant_message', 'session_expired')""")) {
+                 WHERE session_id = ? AND type IN ('user_message', 'assistant_message', 'session_expired',
+                                                    'agent_message', 'agent_note')""")) {
             ps.setLong(1, sessionId);
             return ps.executeUpdate();
         } catch (SQLException e) {

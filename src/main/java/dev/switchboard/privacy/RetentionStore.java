@@ -80,7 +80,8 @@ class RetentionStore {
             case "events" -> """
                     SELECT e.ctid FROM events e JOIN sessions s ON s.id = e.session_id
                      WHERE e.tenant_id = ? AND e.created_at < now() - ? * interval '1 day'
-                       AND (e.type NOT IN ('user_message', 'handoff_released') OR e.seq <= s.processed_seq)
+                       AND (e.type NOT IN ('user_message', 'handoff_released', 'agent_message', 'conversation_resolved')
+                            OR e.seq <= s.processed_seq)
                      LIMIT ?""";
             case "effects" -> """
                     SELECT ctid FROM effects WHERE tenant_id = ? AND created_at < now() - ? * interval '1 day'

@@ -6,6 +6,7 @@ import dev.switchboard.agent.Agent;
 import dev.switchboard.agent.AgentCall;
 import dev.switchboard.agent.AgentInput;
 import dev.switchboard.agent.AgentReply;
+import dev.switchboard.agent.ConversationState;
 import dev.switchboard.agent.StateChange;
 import dev.switchboard.events.EventStore;
 import dev.switchboard.events.EventTypes;
@@ -29,10 +30,13 @@ import dev.switchboard.statemachine.TransitionRejected;
 import dev.switchboard.storage.GroupCommitter;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import org.jboss.logging.Logger;
@@ -60,9 +64,11 @@ public class SessionProcessor {
     private final Counter agentFailures;
     private final Counter checksumMismatches;
     private final GroupCommitter<Outcome, SessionState> committer;
+    private final Event<EventProcessed> processed;
 
     SessionProcessor(SessionStore sessions, EventStore events, Outbox outbox, Agent agent, ObjectMapper mapper,
-            ProcessingConfig config, MeterRegistry registry) {
+            ProcessingConfig config, MeterRegistry registry, Event<EventProcessed> processed) {
+        this.processed = processed;
         this.sessions = sessions;
         this.events = events;
         this.outbox = outbox;
@@ -162,11 +168,15 @@ public class SessionProcessor {
         List<NewEvent> derived = new ArrayList<>(4);
         AgentReply reply;
         try {
+            if (EventTypes.AGENT_MESSAGE.equals(event.type()) || EventTypes.CONVERSATION_RESOLVED.equals(event.type())) {
+                reply = desk(state, event);
+            } else {
             // content the channel delivered but nobody can read here is its own kind of input to the agent
             String inputType = event.payload().path(InboundFields.UNSUPPORTED).asBoolean(false)
                     ? AgentInput.UNREADABLE : event.type();
             reply = agent.respond(new AgentInput(state.address(), state.id(), state.state(), state.data(), event.seq(),
                     inputType, text));
+            }
             if (reply == null || reply.nextState() == null || reply.nextState().isBlank() || reply.data() == null
                     || reply.transitions() == null || reply.calls() == null) {
                 throw new IllegalStateException("agent returned an incomplete reply");
@@ -189,8 +199,15 @@ public class SessionProcessor {
             effects.add(new NewEffect(Effect.READ_RECEIPT, mapper.createObjectNode().put(InboundFields.EXTERNAL_ID, externalId)));
         }
         int replyIndex = effects.size();
+        ObjectNode author = EventTypes.AGENT_MESSAGE.equals(event.type()) ? mapper.createObjectNode()
+                .put("kind", "agent").put("id", event.payload().path("agentId").asText())
+                .put("name", event.payload().path("agentName").asText()) : null;
         if (!reply.silent()) {
-            effects.add(new NewEffect(Effect.MESSAGE, mapper.createObjectNode().put("text", reply.text())));
+            ObjectNode message = mapper.createObjectNode().put("text", reply.text());
+            if (author != null) {
+                message.set("from", author);
+            }
+            effects.add(new NewEffect(Effect.MESSAGE, message));
         }
         List<StateChange> changes = reply.transitions();
         if (changes.isEmpty() && !reply.nextState().equals(state.state())) {
@@ -217,12 +234,29 @@ public class SessionProcessor {
         assistant.put("state", reply.nextState());
         assistant.set("data", mapper.valueToTree(reply.data()));
         assistant.put("version", state.version() + 1);
+        if (author != null) {
+            assistant.set("author", author);
+        }
         derived.add(new NewEvent(EventTypes.ASSISTANT_MESSAGE, assistant));
 
         SessionState next = committer.submit(new Outcome(state, event, reply, derived, assistant, effects,
                 reply.silent() ? -1 : replyIndex));
         processingTimer.record(Duration.between(event.createdAt(), Instant.now()));
         return next;
+    }
+
+    /**
+     * A person's action, not the bot's turn: an agent's message is said as it is and keeps the bot
+     * silent (the conversation is in {@code handoff} from now on); a resolution resets the bot.
+     */
+    private AgentReply desk(SessionState state, StoredEvent event) {
+        if (EventTypes.CONVERSATION_RESOLVED.equals(event.type())) {
+            return new AgentReply(null, SessionStore.INITIAL_STATE, Map.of(), "resolved by an agent");
+        }
+        Map<String, Object> data = new HashMap<>(state.data());
+        data.put("handoff", true);
+        return new AgentReply(event.payload().path("text").asText(), ConversationState.HANDOFF.wireName(), data,
+                "agent reply");
     }
 
     /** Everything processing one event writes, committed together by {@link #write(Outcome)}. */
@@ -249,6 +283,8 @@ public class SessionProcessor {
         events.appendDerived(state.tenant(), state.id(), committed.firstEventSeq(), o.derived(),
                 o.event().correlationId());
         outbox.record(state.address(), state.id(), committed.firstEffectSeq(), o.event().seq(), o.effects());
+        processed.fire(new EventProcessed(state.address(), state.id(), o.event(), state.state(),
+                o.reply().nextState(), o.replyIndex() >= 0 ? committed.firstEffectSeq() + o.replyIndex() : null));
         return committed.state();
     }
 

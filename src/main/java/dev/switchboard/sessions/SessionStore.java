@@ -395,6 +395,7 @@ public class SessionStore {
     }
 
     /** One session of a customer, as their profile lists it. */
+    @io.quarkus.runtime.annotations.RegisterForReflection
     public record CustomerSession(String channel, String key, String state, SessionStatus status,
             Instant lastActivityAt) {
     }

@@ -48,7 +48,7 @@ public final class DatabaseScope {
     }
 
     /** Authentication must find a key before it knows the tenant: system path, not audited per call. */
-    static <T> T forAuthentication(Supplier<T> work) {
+    public static <T> T forAuthentication(Supplier<T> work) {
         return with(Scope.SYSTEM, work);
     }
 

@@ -6,11 +6,11 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /** SHA-256 of a secret, hex encoded: how API keys and tokens are stored and compared. */
-final class KeyHash {
+public final class KeyHash {
     private KeyHash() {
     }
 
-    static String of(String secret) {
+    public static String of(String secret) {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             return HexFormat.of().formatHex(digest.digest(secret.getBytes(StandardCharsets.UTF_8)));

@@ -1,6 +1,7 @@
 package dev.switchboard.channels.web;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.outbox.Effect;
@@ -10,9 +11,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 class ServerFrames {
     private final ObjectMapper mapper;
+    private final ObjectNode bot;
 
     ServerFrames(ObjectMapper mapper) {
         this.mapper = mapper;
+        this.bot = mapper.createObjectNode().put("kind", "bot");
     }
 
     String accepted(String clientId, long seq) {
@@ -27,6 +30,10 @@ class ServerFrames {
         ObjectNode frame = mapper.createObjectNode().put("type", effect.type()).put("seq", effect.seq());
         if (Effect.MESSAGE.equals(effect.type())) {
             frame.put("replyTo", effect.replyTo()).put("text", effect.payload().path("text").asText());
+            JsonNode from = effect.payload().path("from");
+            // who is speaking: the bot, or a person on the desk (their name, never their id)
+            frame.set("from", from.isObject() ? mapper.createObjectNode().put("kind", from.path("kind").asText())
+                    .put("name", from.path("name").asText()) : bot);
         } else {
             effect.payload().fields().forEachRemaining(field -> frame.set(field.getKey(), field.getValue()));
         }

@@ -1,0 +1,177 @@
+package dev.switchboard.conversations;
+
+import dev.switchboard.tenants.TenantId;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/** The {@code conversations} table. Writers hold their session's row lock (processing, the desk's actions). */
+@ApplicationScoped
+class ConversationStore {
+    private static final String COLUMNS = """
+            c.id, s.external_key, c.channel, c.customer_id, cu.name, cu.phone, c.status, c.assignee_id, c.first_seq,
+            c.created_at, c.handed_off_at, c.first_human_reply_at, c.resolved_at, c.last_activity_at, c.session_id""";
+    private static final String FROM = " FROM conversations c JOIN sessions s ON s.id = c.session_id"
+            + " LEFT JOIN customers cu ON cu.id = c.customer_id";
+
+    private final DataSource dataSource;
+
+    ConversationStore(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** A conversation with the session it belongs to. */
+    record Found(Conversation conversation, long sessionId) {
+    }
+
+    /** The session's unresolved conversation, its last activity touched; empty when there is none. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    Optional<Found> touchCurrent(long sessionId) {
+        update("UPDATE conversations SET last_activity_at = now() WHERE session_id = ? AND status <> "
+                + ConversationStatus.RESOLVED.literal(), sessionId);
+        return one("c.session_id = ? AND c.status <> " + ConversationStatus.RESOLVED.literal(), sessionId);
+    }
+
+    @Transactional(Transactional.TxType.MANDATORY)
+    Found start(TenantId tenant, long sessionId, String channel, long firstSeq) {
+        UUID id = UUID.randomUUID();
+        update("INSERT INTO conversations (id, tenant_id, session_id, channel, customer_id, status, first_seq) "
+                + "SELECT ?, ?, s.id, ?, s.customer_id, ?, ? FROM sessions s WHERE s.id = ?", id, tenant.value(),
+                channel, ConversationStatus.BOT.wire(), firstSeq, sessionId);
+        return one("c.id = ?", id).orElseThrow();
+    }
+
+    /** Moves a conversation to {@code status} with {@code assignee}, stamping the times the move means. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    void move(UUID id, ConversationStatus status, UUID assignee) {
+        update("UPDATE conversations SET status = ?, assignee_id = ?, last_activity_at = now(), "
+                + "handed_off_at = CASE WHEN ? THEN now() ELSE handed_off_at END, "
+                + "resolved_at = CASE WHEN ? THEN now() ELSE resolved_at END WHERE id = ?",
+                status.wire(), assignee, status == ConversationStatus.PENDING, status == ConversationStatus.RESOLVED, id);
+    }
+
+    @Transactional(Transactional.TxType.MANDATORY)
+    void firstHumanReply(UUID id) {
+        update("UPDATE conversations SET first_human_reply_at = COALESCE(first_human_reply_at, now()) WHERE id = ?", id);
+    }
+
+    @Transactional
+    Optional<Found> find(UUID id) {
+        return one("c.id = ?", id);
+    }
+
+    /**
+     * A page of the tenant's conversations: pending first, oldest waiting on top, then the others by
+     * last activity; after {@code offset}.
+     */
+    @Transactional
+    List<Conversation> inbox(ConversationStatus status, String assignee, UUID assigneeId, String channel, String q,
+            int offset, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + FROM + " WHERE true");
+        List<Object> args = new ArrayList<>();
+        if (status != null) {
+            sql.append(" AND c.status = ?");
+            args.add(status.wire());
+        }
+        if ("none".equals(assignee)) {
+            sql.append(" AND c.assignee_id IS NULL");
+        } else if (assigneeId != null) {
+            sql.append(" AND c.assignee_id = ?");
+            args.add(assigneeId);
+        }
+        if (channel != null) {
+            sql.append(" AND c.channel = ?");
+            args.add(channel);
+        }
+        if (q != null) {
+            String like = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+            sql.append(" AND (cu.name ILIKE ? OR cu.phone LIKE ? OR EXISTS (SELECT 1 FROM events e "
+                    + "WHERE e.session_id = c.session_id AND e.seq >= c.first_seq "
+                    + "AND e.type IN ('user_message', 'assistant_message', 'agent_message') "
+                    + "AND e.payload ->> 'text' ILIKE ?))");
+            args.add(like);
+            args.add(like);
+            args.add(like);
+        }
+        sql.append(" ORDER BY CASE c.status WHEN 'pending' THEN 0 WHEN 'open' THEN 1 WHEN 'bot' THEN 2 ELSE 3 END, "
+                + "CASE WHEN c.status = 'pending' THEN c.handed_off_at END ASC, c.last_activity_at DESC, c.id "
+                + "OFFSET ? LIMIT ?");
+        args.add(offset);
+        args.add(limit);
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            for (int i = 0; i < args.size(); i++) {
+                ps.setObject(i + 1, args.get(i));
+            }
+            List<Conversation> page = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    page.add(read(rs));
+                }
+            }
+            return page;
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not list conversations", e);
+        }
+    }
+
+    /** The seq after which the next conversation of the session starts, or none yet. */
+    @Transactional
+    Optional<Long> nextFirstSeq(long sessionId, long firstSeq) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT min(first_seq) FROM conversations WHERE session_id = ? AND first_seq > ?")) {
+            ps.setLong(1, sessionId);
+            ps.setLong(2, firstSeq);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                long next = rs.getLong(1);
+                return rs.wasNull() ? Optional.empty() : Optional.of(next);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not read conversations", e);
+        }
+    }
+
+    private Optional<Found> one(String condition, Object key) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT " + COLUMNS + FROM + " WHERE " + condition)) {
+            ps.setObject(1, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(new Found(read(rs), rs.getLong(15))) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not read a conversation", e);
+        }
+    }
+
+    private static Conversation read(ResultSet rs) throws SQLException {
+        return new Conversation((UUID) rs.getObject(1), rs.getString(2), rs.getString(3), (UUID) rs.getObject(4),
+                rs.getString(5), rs.getString(6), ConversationStatus.fromWire(rs.getString(7)), (UUID) rs.getObject(8),
+                rs.getLong(9), instant(rs.getTimestamp(10)), instant(rs.getTimestamp(11)), instant(rs.getTimestamp(12)),
+                instant(rs.getTimestamp(13)), instant(rs.getTimestamp(14)));
+    }
+
+    private static Instant instant(Timestamp t) {
+        return t == null ? null : t.toInstant();
+    }
+
+    private void update(String sql, Object... args) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not write a conversation", e);
+        }
+    }
+}

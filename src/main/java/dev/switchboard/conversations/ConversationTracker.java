@@ -1,0 +1,113 @@
+package dev.switchboard.conversations;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.agent.ConversationState;
+import dev.switchboard.events.EventStore;
+import dev.switchboard.events.EventTypes;
+import dev.switchboard.events.NewEvent;
+import dev.switchboard.processing.EventProcessed;
+import dev.switchboard.sessions.SessionAddress;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.UUID;
+
+/**
+ * Keeps each session's conversation in step with what processing decided, inside the processing
+ * transaction (the session's row is locked by it): a message starts a conversation when none is
+ * open; the bot's handoff makes it pending; an agent's reply opens it; a release gives it back to the
+ * bot; a resolution, or the bot finishing its flow, resolves it. Each change is a
+ * {@code conversation_changed} event in the session's log.
+ */
+@ApplicationScoped
+public class ConversationTracker {
+    private static final String HANDOFF = ConversationState.HANDOFF.wireName();
+    private static final String COMPLETED = ConversationState.COMPLETED.wireName();
+
+    private final ConversationStore store;
+    private final EventStore events;
+    private final ObjectMapper mapper;
+
+    ConversationTracker(ConversationStore store, EventStore events, ObjectMapper mapper) {
+        this.store = store;
+        this.events = events;
+        this.mapper = mapper;
+    }
+
+    void onProcessed(@Observes EventProcessed processed) {
+        String type = processed.event().type();
+        ConversationStore.Found found = store.touchCurrent(processed.sessionId()).orElse(null);
+        if (found == null) {
+            if (!EventTypes.USER_MESSAGE.equals(type) && !EventTypes.AGENT_MESSAGE.equals(type)) {
+                return; // a release or resolution with no conversation open: nothing to change
+            }
+            found = store.start(processed.address().tenant(), processed.sessionId(), processed.address().channel(),
+                    processed.event().seq());
+            record(processed.address(), processed.sessionId(), found.conversation(), null, ConversationStatus.BOT,
+                    null, "message");
+        }
+        Conversation conversation = found.conversation();
+        ConversationStatus status = conversation.status();
+        switch (type) {
+            case EventTypes.AGENT_MESSAGE -> {
+                UUID agent = UUID.fromString(processed.event().payload().path("agentId").asText());
+                UUID assignee = conversation.assigneeId() == null ? agent : conversation.assigneeId();
+                if (status != ConversationStatus.OPEN || !assignee.equals(conversation.assigneeId())) {
+                    change(processed, conversation, ConversationStatus.OPEN, assignee, "agent_reply");
+                }
+                store.firstHumanReply(conversation.id());
+            }
+            case EventTypes.HANDOFF_RELEASED -> {
+                if (status == ConversationStatus.PENDING || status == ConversationStatus.OPEN) {
+                    change(processed, conversation, ConversationStatus.BOT, null, "released");
+                }
+            }
+            case EventTypes.CONVERSATION_RESOLVED -> change(processed, conversation, ConversationStatus.RESOLVED,
+                    conversation.assigneeId(), "resolved");
+            default -> {
+                if (status == ConversationStatus.BOT && HANDOFF.equals(processed.stateAfter())) {
+                    change(processed, conversation, ConversationStatus.PENDING, null, "handoff");
+                } else if (status == ConversationStatus.BOT && COMPLETED.equals(processed.stateAfter())
+                        && !COMPLETED.equals(processed.stateBefore())) {
+                    change(processed, conversation, ConversationStatus.RESOLVED, null, "bot_completed");
+                }
+            }
+        }
+    }
+
+    private void change(EventProcessed processed, Conversation conversation, ConversationStatus to, UUID assignee,
+            String why) {
+        store.move(conversation.id(), to, assignee);
+        record(processed.address(), processed.sessionId(), conversation, conversation.status(), to, assignee, why);
+    }
+
+    /** A change the desk made (a claim, a transfer): the caller holds the session's lock. */
+    void changedByDesk(SessionAddress address, long sessionId, Conversation conversation, ConversationStatus to,
+            UUID assignee, UUID by, String why) {
+        store.move(conversation.id(), to, assignee);
+        ObjectNode payload = payload(conversation, conversation.status(), to, assignee, why);
+        if (by != null) {
+            payload.put("by", by.toString());
+        }
+        events.appendRecord(address.tenant(), sessionId, new NewEvent(EventTypes.CONVERSATION_CHANGED, payload), null);
+    }
+
+    private void record(SessionAddress address, long sessionId, Conversation conversation, ConversationStatus from,
+            ConversationStatus to, UUID assignee, String why) {
+        events.appendRecord(address.tenant(), sessionId, new NewEvent(EventTypes.CONVERSATION_CHANGED,
+                payload(conversation, from, to, assignee, why)), null);
+    }
+
+    private ObjectNode payload(Conversation conversation, ConversationStatus from, ConversationStatus to,
+            UUID assignee, String why) {
+        ObjectNode payload = mapper.createObjectNode().put("conversationId", conversation.id().toString())
+                .put("to", to.wire()).put("reason", why);
+        if (from != null) {
+            payload.put("from", from.wire());
+        }
+        if (assignee != null) {
+            payload.put("assigneeId", assignee.toString());
+        }
+        return payload;
+    }
+}

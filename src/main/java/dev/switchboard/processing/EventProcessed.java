@@ -1,0 +1,13 @@
+package dev.switchboard.processing;
+
+import dev.switchboard.events.StoredEvent;
+import dev.switchboard.sessions.SessionAddress;
+
+/**
+ * Fired inside the transaction that commits the processing of one inbound event, so an observer may
+ * write in it (the conversation it belongs to): the event, the state before and after, and the effect
+ * seq of what was said ({@code null} when the reply was silent).
+ */
+public record EventProcessed(SessionAddress address, long sessionId, StoredEvent event, String stateBefore,
+        String stateAfter, Long replyEffectSeq) {
+}
