@@ -11,7 +11,6 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import dev.switchboard.sessions.SessionAddress;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -21,8 +20,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.UUID;
 import javax.sql.DataSource;
 
@@ -123,73 +120,22 @@ public class MessageStatuses {
     }
 
     /**
-     * Web: these effects were written to their clients' sockets. They become sent, their messages
-     * delivered, and each message that moved gets its {@code message_status} event; the sessions are
-     * locked first, in the order the group commits lock them.
+     * Web: these effects were written to their clients' sockets; they become sent and their messages
+     * delivered. Recorded on the effects only, not as {@code message_status} events: an event needs the
+     * session's row (its seq), which every processing commit of a busy session holds; taking it from a
+     * batch of many sessions stalled the hot path (ADR 0010).
      */
-    @Transactional
     void markDelivered(Collection<Long> effectIds) {
-        Array ids;
-        List<Moved> moving = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT id, tenant_id, channel, session_key, session_id, seq FROM effects WHERE id = ANY (?) "
-                        + "AND status <> " + EffectStatus.SENT.literal() + " AND message_status IN "
-                        + MessageStatus.literals(MessageStatus.PENDING, MessageStatus.SENT))) {
-            ids = c.createArrayOf("bigint", effectIds.toArray());
-            ps.setArray(1, ids);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    moving.add(new Moved(new SessionAddress(new TenantId((UUID) rs.getObject(2)), rs.getString(3),
-                            rs.getString(4)), rs.getLong(5), rs.getLong(6)));
-                }
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("could not read delivered effects", e);
-        }
-        Map<SessionAddress, List<Moved>> bySession = new TreeMap<>(SessionAddress.LOCK_ORDER);
-        moving.forEach(m -> bySession.computeIfAbsent(m.address(), a -> new ArrayList<>()).add(m));
-        sessions.lockInOrder(bySession.values().stream().map(list -> list.get(0).sessionId()).toList());
         store.markSent(effectIds);
-        recordAll(bySession, MessageStatus.DELIVERED);
     }
 
     /** Web: the client acknowledged every effect up to {@code seq}, so it has read those messages. */
     @Transactional
     public void readUpTo(SessionAddress address, long sessionId, long seq) {
-        sessions.lock(address);
-        List<Moved> moved = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "UPDATE effects SET message_status = " + MessageStatus.READ.literal() + ", read_at = now(), "
-                        + "delivered_at = COALESCE(delivered_at, now()) WHERE session_id = ? AND seq <= ? "
-                        + "AND message_status IN " + MessageStatus.literals(MessageStatus.PENDING, MessageStatus.SENT,
-                        MessageStatus.DELIVERED) + " RETURNING seq")) {
-            ps.setLong(1, sessionId);
-            ps.setLong(2, seq);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    moved.add(new Moved(address, sessionId, rs.getLong(1)));
-                }
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("could not record messages read", e);
-        }
-        moved.sort(java.util.Comparator.comparingLong(Moved::seq));
-        recordAll(Map.of(address, moved), MessageStatus.READ);
-    }
-
-    private record Moved(SessionAddress address, long sessionId, long seq) {
-    }
-
-    private void recordAll(Map<SessionAddress, List<Moved>> bySession, MessageStatus status) {
-        String at = Instant.now().toString();
-        bySession.forEach((address, moved) -> {
-            if (!moved.isEmpty()) {
-                events.appendRecords(address.tenant(), moved.get(0).sessionId(), moved.stream()
-                        .map(m -> new NewEvent(EventTypes.MESSAGE_STATUS, mapper.createObjectNode()
-                                .put("effectSeq", m.seq()).put("status", status.wire()).put("at", at)))
-                        .toList(), null);
-            }
-        });
+        update("UPDATE effects SET message_status = " + MessageStatus.READ.literal() + ", read_at = now(), "
+                + "delivered_at = COALESCE(delivered_at, now()) WHERE session_id = ? AND seq <= ? "
+                + "AND message_status IN " + MessageStatus.literals(MessageStatus.PENDING, MessageStatus.SENT,
+                MessageStatus.DELIVERED), sessionId, seq);
     }
 
     /** Applies a receipt if it moves the message forward, and records the change in the session's log. */

@@ -338,25 +338,6 @@ public class SessionStore {
         }
     }
 
-    /**
-     * Locks several sessions' rows in {@link SessionAddress#LOCK_ORDER} (the order the group commits
-     * use), in one statement: the array's order is the locking order.
-     */
-    @Transactional(Transactional.TxType.MANDATORY)
-    public void lockInOrder(List<Long> sessionIdsInLockOrder) {
-        if (sessionIdsInLockOrder.isEmpty()) {
-            return;
-        }
-        String sql = "SELECT s.id FROM unnest(?::bigint[]) WITH ORDINALITY AS t(id, ord) "
-                + "JOIN sessions s ON s.id = t.id ORDER BY t.ord FOR UPDATE OF s";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setArray(1, c.createArrayOf("bigint", sessionIdsInLockOrder.toArray()));
-            ids(ps);
-        } catch (SQLException e) {
-            throw new IllegalStateException("could not lock sessions", e);
-        }
-    }
-
     /** Names the session's customer (a channel learned who wrote); joins the caller's transaction. */
     @Transactional(Transactional.TxType.MANDATORY)
     public void linkCustomer(long sessionId, UUID customerId) {
