@@ -36,10 +36,26 @@ class ConversationStore {
 
     /** The session's unresolved conversation, its last activity touched; empty when there is none. */
     @Transactional(Transactional.TxType.MANDATORY)
-    Optional<Found> touchCurrent(long sessionId) {
-        update("UPDATE conversations SET last_activity_at = now() WHERE session_id = ? AND status <> "
-                + ConversationStatus.RESOLVED.literal(), sessionId);
-        return one("c.session_id = ? AND c.status <> " + ConversationStatus.RESOLVED.literal(), sessionId);
+    Optional<Found> touchCurrent(long sessionId, String sessionKey) {
+        // one statement on the hot path: the tracker needs only what the row itself says
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "UPDATE conversations SET last_activity_at = now() WHERE session_id = ? AND status <> "
+                        + ConversationStatus.RESOLVED.literal() + " RETURNING id, channel, customer_id, status, "
+                        + "assignee_id, first_seq, created_at, handed_off_at, first_human_reply_at, last_activity_at")) {
+            ps.setLong(1, sessionId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new Found(new Conversation((UUID) rs.getObject(1), sessionKey, rs.getString(2),
+                        (UUID) rs.getObject(3), null, null, ConversationStatus.fromWire(rs.getString(4)),
+                        (UUID) rs.getObject(5), rs.getLong(6), instant(rs.getTimestamp(7)),
+                        instant(rs.getTimestamp(8)), instant(rs.getTimestamp(9)), null,
+                        instant(rs.getTimestamp(10))), sessionId));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not read the conversation of session " + sessionId, e);
+        }
     }
 
     @Transactional(Transactional.TxType.MANDATORY)

@@ -3,6 +3,7 @@ package dev.switchboard.conversations;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.agent.ConversationState;
+import dev.switchboard.desk.DeskFeed;
 import dev.switchboard.events.EventStore;
 import dev.switchboard.events.EventTypes;
 import dev.switchboard.events.NewEvent;
@@ -26,17 +27,19 @@ public class ConversationTracker {
 
     private final ConversationStore store;
     private final EventStore events;
+    private final DeskFeed feed;
     private final ObjectMapper mapper;
 
-    ConversationTracker(ConversationStore store, EventStore events, ObjectMapper mapper) {
+    ConversationTracker(ConversationStore store, EventStore events, DeskFeed feed, ObjectMapper mapper) {
         this.store = store;
         this.events = events;
+        this.feed = feed;
         this.mapper = mapper;
     }
 
     void onProcessed(@Observes EventProcessed processed) {
         String type = processed.event().type();
-        ConversationStore.Found found = store.touchCurrent(processed.sessionId()).orElse(null);
+        ConversationStore.Found found = store.touchCurrent(processed.sessionId(), processed.address().key()).orElse(null);
         if (found == null) {
             if (!EventTypes.USER_MESSAGE.equals(type) && !EventTypes.AGENT_MESSAGE.equals(type)) {
                 return; // a release or resolution with no conversation open: nothing to change
@@ -48,6 +51,17 @@ public class ConversationTracker {
         }
         Conversation conversation = found.conversation();
         ConversationStatus status = conversation.status();
+        if (EventTypes.USER_MESSAGE.equals(type)) {
+            message(processed, conversation, processed.event().seq(), "in", mapper.createObjectNode().put("kind",
+                    "customer"), processed.event().payload().path("text").asText(""));
+        }
+        if (processed.replyEffectSeq() != null) {
+            ObjectNode author = EventTypes.AGENT_MESSAGE.equals(type) ? mapper.createObjectNode().put("kind", "agent")
+                    .put("id", processed.event().payload().path("agentId").asText())
+                    .put("name", processed.event().payload().path("agentName").asText())
+                    : mapper.createObjectNode().put("kind", "bot");
+            message(processed, conversation, processed.outcomeSeq(), "out", author, processed.replyText());
+        }
         switch (type) {
             case EventTypes.AGENT_MESSAGE -> {
                 UUID agent = UUID.fromString(processed.event().payload().path("agentId").asText());
@@ -81,6 +95,37 @@ public class ConversationTracker {
         record(processed.address(), processed.sessionId(), conversation, conversation.status(), to, assignee, why);
     }
 
+    /** A message of the conversation, as the desk feed shows it. */
+    private void message(EventProcessed processed, Conversation conversation, long seq, String direction,
+            ObjectNode author, String text) {
+        ObjectNode frame = mapper.createObjectNode().put("type", "message")
+                .put("conversationId", conversation.id().toString()).put("seq", seq).put("direction", direction);
+        frame.set("author", author);
+        frame.put("text", text).put("at", java.time.Instant.now().toString());
+        feed.append(processed.address().tenant(), processed.sessionId(), frame);
+    }
+
+    /** A note of the desk, in the caller's transaction. */
+    void noted(SessionAddress address, long sessionId, Conversation conversation, long seq, UUID agentId,
+            String agentName, String text) {
+        ObjectNode frame = mapper.createObjectNode().put("type", "message")
+                .put("conversationId", conversation.id().toString()).put("seq", seq).put("direction", "note");
+        frame.putObject("author").put("kind", "agent").put("id", agentId.toString()).put("name", agentName);
+        frame.put("text", text).put("at", java.time.Instant.now().toString());
+        feed.append(address.tenant(), sessionId, frame);
+    }
+
+    private void announce(SessionAddress address, long sessionId, Conversation conversation, ConversationStatus to,
+            UUID assignee) {
+        ObjectNode frame = mapper.createObjectNode().put("type", "conversation");
+        ObjectNode c = frame.putObject("conversation").put("id", conversation.id().toString())
+                .put("sessionKey", conversation.sessionKey()).put("channel", conversation.channel())
+                .put("status", to.wire());
+        c.put("assigneeId", assignee == null ? null : assignee.toString());
+        c.put("customerId", conversation.customerId() == null ? null : conversation.customerId().toString());
+        feed.append(address.tenant(), sessionId, frame);
+    }
+
     /** A change the desk made (a claim, a transfer): the caller holds the session's lock. */
     void changedByDesk(SessionAddress address, long sessionId, Conversation conversation, ConversationStatus to,
             UUID assignee, UUID by, String why) {
@@ -90,12 +135,14 @@ public class ConversationTracker {
             payload.put("by", by.toString());
         }
         events.appendRecord(address.tenant(), sessionId, new NewEvent(EventTypes.CONVERSATION_CHANGED, payload), null);
+        announce(address, sessionId, conversation, to, assignee);
     }
 
     private void record(SessionAddress address, long sessionId, Conversation conversation, ConversationStatus from,
             ConversationStatus to, UUID assignee, String why) {
         events.appendRecord(address.tenant(), sessionId, new NewEvent(EventTypes.CONVERSATION_CHANGED,
                 payload(conversation, from, to, assignee, why)), null);
+        announce(address, sessionId, conversation, to, assignee);
     }
 
     private ObjectNode payload(Conversation conversation, ConversationStatus from, ConversationStatus to,

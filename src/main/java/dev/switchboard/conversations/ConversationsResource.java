@@ -217,6 +217,8 @@ public class ConversationsResource {
                     mapper.createObjectNode().put("text", text).put("agentId", acting.id().toString())
                             .put("agentName", acting.name())
                             .put("conversationId", locked.found().conversation().id().toString())), correlation.get());
+            tracker.noted(locked.address(), locked.found().sessionId(), locked.found().conversation(), seq,
+                    acting.id(), acting.name(), text);
             return Response.status(201).entity(new Accepted(seq)).build();
         });
     }

@@ -34,13 +34,15 @@ public class AgentAdminResource {
     private static final int MAX_FIELD = 200;
 
     private final DeskAgents agents;
+    private final DeskConnections connections;
     private final TenantDirectory directory;
     private final IdempotentRequests idempotent;
     private final ObjectMapper mapper;
 
-    AgentAdminResource(DeskAgents agents, TenantDirectory directory, IdempotentRequests idempotent,
-            ObjectMapper mapper) {
+    AgentAdminResource(DeskAgents agents, DeskConnections connections, TenantDirectory directory,
+            IdempotentRequests idempotent, ObjectMapper mapper) {
         this.agents = agents;
+        this.connections = connections;
         this.directory = directory;
         this.idempotent = idempotent;
         this.mapper = mapper;
@@ -90,8 +92,8 @@ public class AgentAdminResource {
 
     @DELETE
     @Path("/{agentId}")
-    @Operation(summary = "Deactivate a desk agent", description = "The token stops working at once. 204; 404 when "
-            + "the tenant has no such active agent.")
+    @Operation(summary = "Deactivate a desk agent", description = "The token stops working at once and the agent's "
+            + "desk sockets on this node are closed. 204; 404 when the tenant has no such active agent.")
     public Response deactivate(@PathParam("tenantId") String tenantId, @PathParam("agentId") String agentId) {
         TenantId tenant = tenant(tenantId);
         UUID id;
@@ -103,6 +105,7 @@ public class AgentAdminResource {
         if (!DatabaseScope.asTenant(tenant, () -> agents.deactivate(tenant, id))) {
             throw ProblemException.notFound("No active agent " + agentId + ".");
         }
+        connections.closeAgent(id);
         return Response.noContent().build();
     }
 

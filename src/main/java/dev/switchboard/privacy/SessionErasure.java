@@ -1,6 +1,7 @@
 package dev.switchboard.privacy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.desk.DeskFeed;
 import dev.switchboard.events.EventStore;
 import dev.switchboard.events.EventTypes;
 import dev.switchboard.events.NewEvent;
@@ -30,9 +31,11 @@ public class SessionErasure {
     private final SessionStore sessions;
     private final EventStore events;
     private final Outbox outbox;
+    private final DeskFeed deskFeed;
     private final ObjectMapper mapper;
 
-    SessionErasure(SessionStore sessions, EventStore events, Outbox outbox, ObjectMapper mapper) {
+    SessionErasure(SessionStore sessions, EventStore events, Outbox outbox, DeskFeed deskFeed, ObjectMapper mapper) {
+        this.deskFeed = deskFeed;
         this.sessions = sessions;
         this.events = events;
         this.outbox = outbox;
@@ -49,6 +52,7 @@ public class SessionErasure {
                         state.processedSeq(), 1, 0);
                 int erasedEvents = events.erasePersonalContent(state.id());
                 int erasedEffects = outbox.erase(state.id());
+                deskFeed.erase(state.id());
                 events.appendDerived(state.tenant(), state.id(), committed.firstEventSeq(), List.of(new NewEvent(
                         EventTypes.ERASED, mapper.createObjectNode().put("at", Instant.now().toString())
                                 .put("events", erasedEvents).put("effects", erasedEffects))), null);

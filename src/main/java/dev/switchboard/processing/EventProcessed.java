@@ -5,9 +5,10 @@ import dev.switchboard.sessions.SessionAddress;
 
 /**
  * Fired inside the transaction that commits the processing of one inbound event, so an observer may
- * write in it (the conversation it belongs to): the event, the state before and after, and the effect
- * seq of what was said ({@code null} when the reply was silent).
+ * write in it (the conversation it belongs to): the event, the state before and after, the effect seq
+ * of what was said ({@code null} when the reply was silent), the seq of the outcome's
+ * {@code assistant_message} event and what was said.
  */
 public record EventProcessed(SessionAddress address, long sessionId, StoredEvent event, String stateBefore,
-        String stateAfter, Long replyEffectSeq) {
+        String stateAfter, Long replyEffectSeq, long outcomeSeq, String replyText) {
 }

@@ -284,7 +284,8 @@ public class SessionProcessor {
                 o.event().correlationId());
         outbox.record(state.address(), state.id(), committed.firstEffectSeq(), o.event().seq(), o.effects());
         processed.fire(new EventProcessed(state.address(), state.id(), o.event(), state.state(),
-                o.reply().nextState(), o.replyIndex() >= 0 ? committed.firstEffectSeq() + o.replyIndex() : null));
+                o.reply().nextState(), o.replyIndex() >= 0 ? committed.firstEffectSeq() + o.replyIndex() : null,
+                committed.firstEventSeq() + o.derived().size() - 1, o.reply().text()));
         return committed.state();
     }
 

@@ -39,6 +39,17 @@ public final class ChatClient implements AutoCloseable {
         return new ChatClient(socket, queue);
     }
 
+    /** Any of the service's sockets: {@code pathAndQuery} after the base, e.g. {@code ws/v1/desk?after=3}. */
+    public static ChatClient connectTo(URI base, String pathAndQuery, String bearer) {
+        LinkedBlockingQueue<JsonNode> queue = new LinkedBlockingQueue<>();
+        WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
+        if (bearer != null) {
+            builder.header("Authorization", "Bearer " + bearer);
+        }
+        String uri = base.toString().replaceFirst("^http", "ws") + pathAndQuery;
+        return new ChatClient(builder.buildAsync(URI.create(uri), new Listener(queue)).join(), queue);
+    }
+
     public void send(String json) {
         socket.sendText(json, true).join();
     }
@@ -126,6 +137,13 @@ public final class ChatClient implements AutoCloseable {
                 partial.setLength(0);
             }
             webSocket.request(1);
+            return CompletableFuture.completedFuture(null);
+        }
+
+        /** The server closed: a frame of type {@code closed} with the code, so tests can wait for it. */
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            queue.add(MAPPER.createObjectNode().put("type", "closed").put("code", statusCode));
             return CompletableFuture.completedFuture(null);
         }
     }

@@ -32,6 +32,11 @@ class ApiKeyUpgradeCheck implements HttpUpgradeCheck {
     }
 
     @Override
+    public boolean appliesTo(String endpointId) {
+        return ChatSocket.ENDPOINT.equals(endpointId);
+    }
+
+    @Override
     public Uni<CheckResult> perform(HttpUpgradeContext context) {
         if (SessionAddress.webKeyProblem(context.pathParam("sessionKey")) != null) {
             return CheckResult.rejectUpgrade(400);

@@ -24,8 +24,9 @@ import org.jboss.logging.Logger;
  * Web chat: {@code /ws/v1/chat/{sessionKey}}. A message is acknowledged with {@code accepted} only
  * after its event is committed; replies arrive as {@code message} frames with their effect seq.
  */
-@WebSocket(path = "/ws/v1/chat/{sessionKey}")
+@WebSocket(path = "/ws/v1/chat/{sessionKey}", endpointId = ChatSocket.ENDPOINT)
 public class ChatSocket {
+    static final String ENDPOINT = "chat";
     private static final Logger LOG = Logger.getLogger(ChatSocket.class);
 
     private final ConnectionRegistry registry;

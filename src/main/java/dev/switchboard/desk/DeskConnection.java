@@ -1,0 +1,109 @@
+package dev.switchboard.desk;
+
+import io.quarkus.websockets.next.WebSocketConnection;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.Executor;
+
+/**
+ * One desk socket: sends the tenant's changes after its cursor exactly once, in order. A reconnect
+ * replays from the database; changes numbered meanwhile wait behind the replay. A live batch that does
+ * not follow the last sent cursor (this socket missed one) is filled in from the database too.
+ */
+final class DeskConnection {
+    private static final int PAGE = 500;
+
+    private final WebSocketConnection socket;
+    private final DeskAgent agent;
+    private final FeedSequencer feed;
+    private final Executor replays;
+    private final ArrayDeque<FeedSequencer.Numbered> waiting = new ArrayDeque<>();
+    private long sent;
+    private boolean replaying;
+    private boolean closed;
+
+    DeskConnection(WebSocketConnection socket, DeskAgent agent, long after, FeedSequencer feed, Executor replays) {
+        this.socket = socket;
+        this.agent = agent;
+        this.feed = feed;
+        this.replays = replays;
+        this.sent = after;
+    }
+
+    DeskAgent agent() {
+        return agent;
+    }
+
+    String id() {
+        return socket.id();
+    }
+
+    /** Starts sending: what is after the cursor, then live. */
+    synchronized void open() {
+        replay();
+    }
+
+    synchronized void offer(List<FeedSequencer.Numbered> rows) {
+        if (closed) {
+            return;
+        }
+        if (replaying) {
+            waiting.addAll(rows);
+            return;
+        }
+        for (FeedSequencer.Numbered row : rows) {
+            if (row.cursor() <= sent) {
+                continue;
+            }
+            if (row.cursor() != sent + 1) {
+                replay(); // a gap: the database has what is missing, and this row too
+                return;
+            }
+            send(row);
+        }
+    }
+
+    private void replay() {
+        replaying = true;
+        replays.execute(() -> {
+            while (true) {
+                long from;
+                synchronized (this) {
+                    if (closed) {
+                        return;
+                    }
+                    from = sent;
+                }
+                List<FeedSequencer.Numbered> page = feed.after(agent.tenant(), from, PAGE);
+                synchronized (this) {
+                    page.forEach(this::send);
+                    if (page.size() < PAGE) {
+                        replaying = false;
+                        List<FeedSequencer.Numbered> later = List.copyOf(waiting);
+                        waiting.clear();
+                        offer(later);
+                        return;
+                    }
+                }
+            }
+        });
+    }
+
+    private void send(FeedSequencer.Numbered row) {
+        if (row.cursor() <= sent) {
+            return;
+        }
+        sent = row.cursor();
+        socket.sendText(feed.frame(row).toString()).subscribe().with(ok -> { }, failure -> close());
+    }
+
+    synchronized void closed() {
+        closed = true;
+        waiting.clear();
+    }
+
+    void close() {
+        closed();
+        socket.close().subscribe().with(ok -> { }, failure -> { });
+    }
+}

@@ -1,0 +1,61 @@
+package dev.switchboard.desk;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.tenants.TenantId;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.transaction.Transactional;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+
+/**
+ * Writes the desk feed's changes in the caller's transaction (the one that made the change), so a
+ * change is in the feed exactly when it committed. {@link FeedSequencer} numbers them afterwards.
+ */
+@ApplicationScoped
+public class DeskFeed {
+    private final DataSource dataSource;
+    private final ObjectMapper mapper;
+    private final Event<FeedWritten> written;
+
+    DeskFeed(DataSource dataSource, ObjectMapper mapper, Event<FeedWritten> written) {
+        this.dataSource = dataSource;
+        this.mapper = mapper;
+        this.written = written;
+    }
+
+    /** Signals the sequencer once the writing transaction committed. */
+    record FeedWritten() {
+    }
+
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void append(TenantId tenant, long sessionId, ObjectNode frame) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO desk_changes (tenant_id, session_id, frame) VALUES (?, ?, ?::jsonb)")) {
+            ps.setObject(1, tenant.value());
+            ps.setLong(2, sessionId);
+            ps.setString(3, mapper.writeValueAsString(frame));
+            ps.executeUpdate();
+        } catch (SQLException | JsonProcessingException e) {
+            throw new IllegalStateException("could not write a desk change", e);
+        }
+        written.fire(new FeedWritten());
+    }
+
+    /** Erasure: the feed's copies of the session's texts go with the rest of its content. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public int erase(long sessionId) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "UPDATE desk_changes SET frame = (frame - 'text') || '{\"erased\": true}'::jsonb "
+                        + "WHERE session_id = ? AND jsonb_exists(frame, 'text')")) {
+            ps.setLong(1, sessionId);
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not erase desk changes of session " + sessionId, e);
+        }
+    }
+}

@@ -1,0 +1,162 @@
+package dev.switchboard.desk;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.tenants.TenantId;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.jboss.logging.Logger;
+
+/**
+ * Numbers the desk feed in commit order (ADR 0011). Ids taken from a sequence are not commit-ordered:
+ * a transaction holding id 9 may commit after the one holding id 10, and a reader that had passed 10
+ * would never see 9. So no reader pages by id: this one thread, in its own transaction (which sees
+ * only committed rows), gives each committed row the next cursor of its tenant. A row committed late
+ * is numbered late; a reader's cursor can never be past a row it has not seen. An advisory lock makes
+ * it one sequencer per database, whatever the number of nodes.
+ */
+@ApplicationScoped
+class FeedSequencer {
+    private static final Logger LOG = Logger.getLogger(FeedSequencer.class);
+    private static final long LOCK = 0x5357_4445_534bL; // "SWDESK"
+    private static final int BATCH = 500;
+
+    /** A numbered change, ready to be sent. */
+    record Numbered(TenantId tenant, long cursor, JsonNode frame) {
+    }
+
+    private final DataSource dataSource;
+    private final ObjectMapper mapper;
+    private final DeskConnections connections;
+    private final Semaphore wake = new Semaphore(0);
+    private volatile boolean running;
+    private Thread thread;
+
+    FeedSequencer(DataSource dataSource, ObjectMapper mapper, DeskConnections connections) {
+        this.dataSource = dataSource;
+        this.mapper = mapper;
+        this.connections = connections;
+    }
+
+    void onWritten(@Observes(during = TransactionPhase.AFTER_SUCCESS) DeskFeed.FeedWritten written) {
+        wake.release();
+    }
+
+    void start(@Observes StartupEvent ignored) {
+        running = true;
+        thread = new Thread(this::run, "desk-feed-sequencer");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    void stop(@Observes ShutdownEvent ignored) {
+        running = false;
+        if (thread != null) {
+            thread.interrupt();
+        }
+    }
+
+    private void run() {
+        while (running) {
+            try {
+                // woken by a commit; the poll covers other nodes' writes and a missed signal
+                wake.tryAcquire(200, TimeUnit.MILLISECONDS);
+                wake.drainPermits();
+                List<Numbered> numbered;
+                do {
+                    numbered = numberOnce();
+                    if (!numbered.isEmpty()) {
+                        connections.deliver(numbered);
+                    }
+                } while (numbered.size() == BATCH);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                LOG.warnf("desk feed sequencing failed: %s", e.getClass().getName());
+            }
+        }
+    }
+
+    /** Numbers one batch of committed rows; empty when another node holds the sequencer's lock. */
+    List<Numbered> numberOnce() {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            try (Connection c = dataSource.getConnection()) {
+                try (PreparedStatement lock = c.prepareStatement("SELECT pg_try_advisory_xact_lock(?)")) {
+                    lock.setLong(1, LOCK);
+                    try (ResultSet rs = lock.executeQuery()) {
+                        rs.next();
+                        if (!rs.getBoolean(1)) {
+                            return List.<Numbered>of();
+                        }
+                    }
+                }
+                try (PreparedStatement ps = c.prepareStatement("""
+                        WITH batch AS (SELECT id, tenant_id FROM desk_changes WHERE cursor IS NULL ORDER BY id LIMIT ?),
+                             numbered AS (
+                               SELECT b.id, COALESCE((SELECT max(d.cursor) FROM desk_changes d
+                                                       WHERE d.tenant_id = b.tenant_id), 0)
+                                        + row_number() OVER (PARTITION BY b.tenant_id ORDER BY b.id) AS cursor
+                                 FROM batch b)
+                        UPDATE desk_changes d SET cursor = n.cursor FROM numbered n WHERE d.id = n.id
+                        RETURNING d.tenant_id, d.cursor, d.frame::text""")) {
+                    ps.setInt(1, BATCH);
+                    List<Numbered> rows = new ArrayList<>();
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            rows.add(new Numbered(new TenantId((UUID) rs.getObject(1)), rs.getLong(2),
+                                    mapper.readTree(rs.getString(3))));
+                        }
+                    }
+                    rows.sort((a, b) -> Long.compare(a.cursor(), b.cursor()));
+                    return rows;
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException("could not number desk changes", e);
+            }
+        });
+    }
+
+    /** The tenant's changes after {@code cursor}, in order: a reconnecting desk's replay. */
+    List<Numbered> after(TenantId tenant, long cursor, int limit) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                    "SELECT cursor, frame::text FROM desk_changes WHERE tenant_id = ? AND cursor > ? "
+                            + "ORDER BY cursor LIMIT ?")) {
+                ps.setObject(1, tenant.value());
+                ps.setLong(2, cursor);
+                ps.setInt(3, limit);
+                List<Numbered> rows = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        rows.add(new Numbered(tenant, rs.getLong(1), mapper.readTree(rs.getString(2))));
+                    }
+                }
+                return rows;
+            } catch (SQLException e) {
+                throw new IllegalStateException("could not read the desk feed", e);
+            }
+        });
+    }
+
+    ObjectNode frame(Numbered row) {
+        ObjectNode frame = row.frame().deepCopy();
+        frame.put("cursor", String.valueOf(row.cursor()));
+        return frame;
+    }
+}

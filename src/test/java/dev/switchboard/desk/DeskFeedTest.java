@@ -1,0 +1,143 @@
+package dev.switchboard.desk;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.channels.whatsapp.GraphApiFake;
+import dev.switchboard.support.ChatClient;
+import dev.switchboard.support.Db;
+import dev.switchboard.support.Eventually;
+import dev.switchboard.support.Tenants;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+
+/** The live desk feed: every change of the tenant's conversations, exactly once, in commit order. */
+@QuarkusTest
+@QuarkusTestResource(GraphApiFake.class)
+class DeskFeedTest {
+    private static final Duration WAIT = Duration.ofSeconds(15);
+
+    @TestHTTPResource("/")
+    URI base;
+
+    @Inject
+    DataSource dataSource;
+
+    private static String agentToken(Tenants.Credentials tenant, List<String> idOut) {
+        var created = given().contentType(ContentType.JSON).auth().oauth2(Tenants.ADMIN_TOKEN)
+                .header("Idempotency-Key", UUID.randomUUID().toString())
+                .body(Map.of("name", "Dee", "email", "dee-" + UUID.randomUUID() + "@example.com"))
+                .post("/api/v1/admin/tenants/" + tenant.tenantId() + "/agents").then().statusCode(201)
+                .extract().jsonPath();
+        idOut.add(created.getString("id"));
+        return created.getString("token");
+    }
+
+    private static void send(Tenants.Credentials tenant, String session, String text) {
+        given().contentType(ContentType.JSON).auth().oauth2(tenant.apiKey())
+                .header("Idempotency-Key", UUID.randomUUID().toString()).body(Map.of("text", text))
+                .post("/api/v1/sessions/" + session + "/messages").then().statusCode(202);
+    }
+
+    private long changes(Tenants.Credentials tenant) {
+        return new Db(dataSource).count("SELECT count(*) FROM desk_changes WHERE tenant_id = ?::uuid "
+                + "AND cursor IS NOT NULL", tenant.tenantId());
+    }
+
+    @Test
+    void aDeskSeesHandoffsMessagesAndNotesLive() {
+        Tenants.Credentials tenant = Tenants.create("feed-live-" + UUID.randomUUID());
+        String token = agentToken(tenant, new ArrayList<>());
+        try (ChatClient desk = ChatClient.connectTo(base, "ws/v1/desk", token)) {
+            send(tenant, "feed-1", "I want a human");
+            JsonNode pending = desk.collect(f -> ChatClient.isType(f, "conversation")
+                    && "pending".equals(f.path("conversation").path("status").asText()), 1, WAIT).get(0);
+            String conversation = pending.path("conversation").path("id").asText();
+            assertEquals("feed-1", pending.path("conversation").path("sessionKey").asText());
+            given().contentType(ContentType.JSON).auth().oauth2(token)
+                    .header("Idempotency-Key", UUID.randomUUID().toString())
+                    .body(Map.of("id", "n1", "text", "internal only")).post("/api/v1/conversations/" + conversation
+                            + "/notes").then().statusCode(201);
+            JsonNode note = desk.collect(f -> ChatClient.isType(f, "message")
+                    && "note".equals(f.path("direction").asText()), 1, WAIT).get(0);
+            assertEquals("internal only", note.path("text").asText());
+            assertEquals(conversation, note.path("conversationId").asText());
+        }
+    }
+
+    @Test
+    void aDeskThatReconnectsWithItsLastCursorMissesNothingAndGetsNothingTwice() throws Exception {
+        Tenants.Credentials tenant = Tenants.create("feed-resume-" + UUID.randomUUID());
+        String token = agentToken(tenant, new ArrayList<>());
+        ExecutorService writers = Executors.newFixedThreadPool(8);
+        List<CompletableFuture<Void>> sent = new ArrayList<>();
+        for (int i = 0; i < 80; i++) {
+            int n = i;
+            sent.add(CompletableFuture.runAsync(() -> send(tenant, "resume-" + (n % 20), "hello " + n), writers));
+        }
+        List<JsonNode> seen = new ArrayList<>();
+        try (ChatClient first = ChatClient.connectTo(base, "ws/v1/desk", token)) {
+            seen.addAll(first.collect(f -> f.has("cursor"), 10, WAIT));
+        }
+        long last = Long.parseLong(seen.get(seen.size() - 1).path("cursor").asText());
+        CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).join();
+        writers.shutdown();
+        Eventually.within(WAIT, "every message processed", () -> new Db(dataSource).count(
+                "SELECT count(*) FROM sessions WHERE tenant_id = ?::uuid AND processed_seq = last_inbound_seq "
+                        + "AND last_inbound_seq > 0", tenant.tenantId()) == 20);
+        Eventually.within(WAIT, "the feed numbered", () -> new Db(dataSource).count("SELECT count(*) FROM "
+                + "desk_changes WHERE tenant_id = ?::uuid AND cursor IS NULL", tenant.tenantId()) == 0);
+        long total = changes(tenant);
+        try (ChatClient again = ChatClient.connectTo(base, "ws/v1/desk?after=" + last, token)) {
+            seen.addAll(again.collect(f -> f.has("cursor"), (int) (total - last), WAIT));
+            assertTrue(again.drain(Duration.ofMillis(300)).stream().noneMatch(f -> f.has("cursor")), "nothing twice");
+        }
+        for (int i = 0; i < seen.size(); i++) {
+            assertEquals(i + 1, Long.parseLong(seen.get(i).path("cursor").asText()), "cursor " + (i + 1) + " once, in order");
+        }
+        assertEquals(total, seen.size());
+    }
+
+    @Test
+    void badCredentialsAndCursorsAreRefusedAndADeactivatedAgentIsDisconnected() {
+        Tenants.Credentials tenant = Tenants.create("feed-auth-" + UUID.randomUUID());
+        List<String> ids = new ArrayList<>();
+        String token = agentToken(tenant, ids);
+        assertRefused(() -> ChatClient.connectTo(base, "ws/v1/desk", "sba_nonsense"));
+        assertRefused(() -> ChatClient.connectTo(base, "ws/v1/desk", tenant.apiKey()));
+        assertRefused(() -> ChatClient.connectTo(base, "ws/v1/desk?after=-1", token));
+        try (ChatClient desk = ChatClient.connectTo(base, "ws/v1/desk", token)) {
+            desk.send("{\"type\":\"ping\"}");
+            desk.collect(f -> ChatClient.isType(f, "pong"), 1, WAIT);
+            given().auth().oauth2(Tenants.ADMIN_TOKEN).delete("/api/v1/admin/tenants/" + tenant.tenantId()
+                    + "/agents/" + ids.get(0)).then().statusCode(204);
+            desk.collect(f -> ChatClient.isType(f, "closed"), 1, WAIT);
+        }
+        assertRefused(() -> ChatClient.connectTo(base, "ws/v1/desk", token));
+    }
+
+    private static void assertRefused(Runnable connect) {
+        try {
+            connect.run();
+        } catch (RuntimeException expected) {
+            return;
+        }
+        throw new AssertionError("the upgrade was accepted");
+    }
+}
