@@ -1,6 +1,7 @@
 package dev.switchboard.conversations;
 
 import dev.switchboard.tenants.TenantId;
+import dev.switchboard.storage.Jdbc;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.sql.Connection;
@@ -181,13 +182,6 @@ class ConversationStore {
     }
 
     private void update(String sql, Object... args) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException("could not write a conversation", e);
-        }
+        Jdbc.update(dataSource, "write a conversation", sql, args);
     }
 }

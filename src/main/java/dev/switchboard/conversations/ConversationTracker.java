@@ -11,6 +11,8 @@ import dev.switchboard.processing.EventProcessed;
 import dev.switchboard.sessions.SessionAddress;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -38,6 +40,12 @@ public class ConversationTracker {
     }
 
     void onProcessed(@Observes EventProcessed processed) {
+        List<ObjectNode> frames = new ArrayList<>(3);
+        track(processed, frames);
+        feed.append(processed.address().tenant(), processed.sessionId(), frames);
+    }
+
+    private void track(EventProcessed processed, List<ObjectNode> frames) {
         String type = processed.event().type();
         ConversationStore.Found found = store.touchCurrent(processed.sessionId(), processed.address().key()).orElse(null);
         if (found == null) {
@@ -47,62 +55,61 @@ public class ConversationTracker {
             found = store.start(processed.address().tenant(), processed.sessionId(), processed.address().channel(),
                     processed.event().seq());
             record(processed.address(), processed.sessionId(), found.conversation(), null, ConversationStatus.BOT,
-                    null, "message");
+                    null, "message", frames);
         }
         Conversation conversation = found.conversation();
         ConversationStatus status = conversation.status();
         if (EventTypes.USER_MESSAGE.equals(type)) {
-            message(processed, conversation, processed.event().seq(), "in", mapper.createObjectNode().put("kind",
-                    "customer"), processed.event().payload().path("text").asText(""));
+            frames.add(message(conversation, processed.event().seq(), "in", mapper.createObjectNode().put("kind",
+                    "customer"), processed.event().payload().path("text").asText("")));
         }
         if (processed.replyEffectSeq() != null) {
             ObjectNode author = EventTypes.AGENT_MESSAGE.equals(type) ? mapper.createObjectNode().put("kind", "agent")
                     .put("id", processed.event().payload().path("agentId").asText())
                     .put("name", processed.event().payload().path("agentName").asText())
                     : mapper.createObjectNode().put("kind", "bot");
-            message(processed, conversation, processed.outcomeSeq(), "out", author, processed.replyText());
+            frames.add(message(conversation, processed.outcomeSeq(), "out", author, processed.replyText()));
         }
         switch (type) {
             case EventTypes.AGENT_MESSAGE -> {
                 UUID agent = UUID.fromString(processed.event().payload().path("agentId").asText());
                 UUID assignee = conversation.assigneeId() == null ? agent : conversation.assigneeId();
                 if (status != ConversationStatus.OPEN || !assignee.equals(conversation.assigneeId())) {
-                    change(processed, conversation, ConversationStatus.OPEN, assignee, "agent_reply");
+                    change(processed, frames, conversation, ConversationStatus.OPEN, assignee, "agent_reply");
                 }
                 store.firstHumanReply(conversation.id());
             }
             case EventTypes.HANDOFF_RELEASED -> {
                 if (status == ConversationStatus.PENDING || status == ConversationStatus.OPEN) {
-                    change(processed, conversation, ConversationStatus.BOT, null, "released");
+                    change(processed, frames, conversation, ConversationStatus.BOT, null, "released");
                 }
             }
-            case EventTypes.CONVERSATION_RESOLVED -> change(processed, conversation, ConversationStatus.RESOLVED,
+            case EventTypes.CONVERSATION_RESOLVED -> change(processed, frames, conversation, ConversationStatus.RESOLVED,
                     conversation.assigneeId(), "resolved");
             default -> {
                 if (status == ConversationStatus.BOT && HANDOFF.equals(processed.stateAfter())) {
-                    change(processed, conversation, ConversationStatus.PENDING, null, "handoff");
+                    change(processed, frames, conversation, ConversationStatus.PENDING, null, "handoff");
                 } else if (status == ConversationStatus.BOT && COMPLETED.equals(processed.stateAfter())
                         && !COMPLETED.equals(processed.stateBefore())) {
-                    change(processed, conversation, ConversationStatus.RESOLVED, null, "bot_completed");
+                    change(processed, frames, conversation, ConversationStatus.RESOLVED, null, "bot_completed");
                 }
             }
         }
     }
 
-    private void change(EventProcessed processed, Conversation conversation, ConversationStatus to, UUID assignee,
-            String why) {
+    private void change(EventProcessed processed, List<ObjectNode> frames, Conversation conversation,
+            ConversationStatus to, UUID assignee, String why) {
         store.move(conversation.id(), to, assignee);
-        record(processed.address(), processed.sessionId(), conversation, conversation.status(), to, assignee, why);
+        record(processed.address(), processed.sessionId(), conversation, conversation.status(), to, assignee, why,
+                frames);
     }
 
     /** A message of the conversation, as the desk feed shows it. */
-    private void message(EventProcessed processed, Conversation conversation, long seq, String direction,
-            ObjectNode author, String text) {
+    private ObjectNode message(Conversation conversation, long seq, String direction, ObjectNode author, String text) {
         ObjectNode frame = mapper.createObjectNode().put("type", "message")
                 .put("conversationId", conversation.id().toString()).put("seq", seq).put("direction", direction);
         frame.set("author", author);
-        frame.put("text", text).put("at", java.time.Instant.now().toString());
-        feed.append(processed.address().tenant(), processed.sessionId(), frame);
+        return frame.put("text", text).put("at", java.time.Instant.now().toString());
     }
 
     /** A note of the desk, in the caller's transaction. */
@@ -112,18 +119,17 @@ public class ConversationTracker {
                 .put("conversationId", conversation.id().toString()).put("seq", seq).put("direction", "note");
         frame.putObject("author").put("kind", "agent").put("id", agentId.toString()).put("name", agentName);
         frame.put("text", text).put("at", java.time.Instant.now().toString());
-        feed.append(address.tenant(), sessionId, frame);
+        feed.append(address.tenant(), sessionId, List.of(frame));
     }
 
-    private void announce(SessionAddress address, long sessionId, Conversation conversation, ConversationStatus to,
-            UUID assignee) {
+    private ObjectNode announcement(Conversation conversation, ConversationStatus to, UUID assignee) {
         ObjectNode frame = mapper.createObjectNode().put("type", "conversation");
         ObjectNode c = frame.putObject("conversation").put("id", conversation.id().toString())
                 .put("sessionKey", conversation.sessionKey()).put("channel", conversation.channel())
                 .put("status", to.wire());
         c.put("assigneeId", assignee == null ? null : assignee.toString());
         c.put("customerId", conversation.customerId() == null ? null : conversation.customerId().toString());
-        feed.append(address.tenant(), sessionId, frame);
+        return frame;
     }
 
     /** A change the desk made (a claim, a transfer): the caller holds the session's lock. */
@@ -135,14 +141,14 @@ public class ConversationTracker {
             payload.put("by", by.toString());
         }
         events.appendRecord(address.tenant(), sessionId, new NewEvent(EventTypes.CONVERSATION_CHANGED, payload), null);
-        announce(address, sessionId, conversation, to, assignee);
+        feed.append(address.tenant(), sessionId, List.of(announcement(conversation, to, assignee)));
     }
 
     private void record(SessionAddress address, long sessionId, Conversation conversation, ConversationStatus from,
-            ConversationStatus to, UUID assignee, String why) {
+            ConversationStatus to, UUID assignee, String why, List<ObjectNode> frames) {
         events.appendRecord(address.tenant(), sessionId, new NewEvent(EventTypes.CONVERSATION_CHANGED,
                 payload(conversation, from, to, assignee, why)), null);
-        announce(address, sessionId, conversation, to, assignee);
+        frames.add(announcement(conversation, to, assignee));
     }
 
     private ObjectNode payload(Conversation conversation, ConversationStatus from, ConversationStatus to,

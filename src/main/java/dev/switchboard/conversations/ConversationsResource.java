@@ -13,6 +13,7 @@ import dev.switchboard.events.EventTypes;
 import dev.switchboard.events.MessageText;
 import dev.switchboard.events.NewEvent;
 import dev.switchboard.idempotency.IdempotentRequests;
+import dev.switchboard.ops.Params;
 import dev.switchboard.ops.ProblemException;
 import dev.switchboard.ops.RequestCorrelation;
 import dev.switchboard.sessions.SessionAddress;
@@ -123,8 +124,8 @@ public class ConversationsResource {
         if (search != null && search.length() > 200) {
             throw ProblemException.badRequest("'q' is limited to 200 characters.");
         }
-        int size = bounded(limit, DEFAULT_LIMIT, MAX_LIMIT, "limit");
-        int offset = cursor == null || cursor.isEmpty() ? 0 : bounded(cursor, 0, Integer.MAX_VALUE, "cursor");
+        int size = Params.integer(limit, DEFAULT_LIMIT, 1, MAX_LIMIT, "limit");
+        int offset = Params.integer(cursor, 0, 0, Integer.MAX_VALUE, "cursor");
         List<Conversation> found = store.inbox(wanted, "none".equals(assignee) ? "none" : null, assigneeId,
                 channel == null || channel.isEmpty() ? null : channel, search, offset, size + 1);
         List<Conversation> page = found.size() > size ? found.subList(0, size) : found;
@@ -145,10 +146,10 @@ public class ConversationsResource {
             @QueryParam("limit") String limit) {
         ConversationStore.Found found = find(id);
         long from = Math.max(found.conversation().firstSeq() - 1,
-                afterSeq == null || afterSeq.isEmpty() ? 0 : bounded(afterSeq, 0, Integer.MAX_VALUE, "afterSeq"));
+                Params.integer(afterSeq, 0, 0, Integer.MAX_VALUE, "afterSeq"));
         long before = store.nextFirstSeq(found.sessionId(), found.conversation().firstSeq()).orElse(Long.MAX_VALUE);
         return new Page(messageLog.page(found.sessionId(), from, before, true,
-                bounded(limit, 100, 1000, "limit")));
+                Params.integer(limit, 100, 1, 1000, "limit")));
     }
 
     @POST
@@ -272,12 +273,7 @@ public class ConversationsResource {
     }
 
     private ConversationStore.Found find(String id) {
-        UUID conversationId;
-        try {
-            conversationId = UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw ProblemException.notFound("No conversation " + id + ".");
-        }
+        UUID conversationId = Params.pathId(id, "No conversation " + id + ".");
         return store.find(conversationId).orElseThrow(() -> ProblemException.notFound("No conversation " + id + "."));
     }
 
@@ -348,19 +344,4 @@ public class ConversationsResource {
         }
     }
 
-    private static int bounded(String value, int fallback, int max, String field) {
-        if (value == null || value.isEmpty()) {
-            return fallback;
-        }
-        try {
-            int parsed = Integer.parseInt(value);
-            if (parsed >= 0 && parsed <= max && (parsed > 0 || !field.equals("limit"))) {
-                return parsed;
-            }
-        } catch (NumberFormatException ignored) {
-            // answered below
-        }
-        throw ProblemException.badRequest("'" + field + "' must be an integer from " + (field.equals("limit") ? 1 : 0)
-                + " to " + max + ".");
-    }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.events.MessageText;
+import dev.switchboard.ops.Params;
 import dev.switchboard.ops.ProblemException;
 import dev.switchboard.privacy.SessionErasure;
 import dev.switchboard.sessions.SessionAddress;
@@ -80,7 +81,7 @@ public class CustomersResource {
         if (name != null && name.length() > MAX_NAME) {
             throw ProblemException.badRequest("'q' is limited to " + MAX_NAME + " characters.");
         }
-        int size = limit(limit);
+        int size = Params.integer(limit, DEFAULT_LIMIT, 1, MAX_LIMIT, "limit");
         // one more than asked says whether there is a next page, so the last page has no cursor
         List<Customer> found = customers.search(e164, name, cursor(cursor), size + 1);
         List<Customer> page = found.size() > size ? found.subList(0, size) : found;
@@ -140,12 +141,7 @@ public class CustomersResource {
     }
 
     private Customer find(String id) {
-        UUID customerId;
-        try {
-            customerId = UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw ProblemException.notFound("No customer " + id + ".");
-        }
+        UUID customerId = Params.pathId(id, "No customer " + id + ".");
         return customers.find(customerId).orElseThrow(() -> ProblemException.notFound("No customer " + id + "."));
     }
 
@@ -189,18 +185,4 @@ public class CustomersResource {
         }
     }
 
-    private static int limit(String value) {
-        if (value == null || value.isEmpty()) {
-            return DEFAULT_LIMIT;
-        }
-        try {
-            int parsed = Integer.parseInt(value);
-            if (parsed >= 1 && parsed <= MAX_LIMIT) {
-                return parsed;
-            }
-        } catch (NumberFormatException ignored) {
-            // answered below
-        }
-        throw ProblemException.badRequest("'limit' must be an integer from 1 to " + MAX_LIMIT + ".");
-    }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.events.MessageText;
 import dev.switchboard.idempotency.IdempotentRequests;
+import dev.switchboard.ops.Params;
 import dev.switchboard.ops.ProblemException;
 import dev.switchboard.tenants.DatabaseScope;
 import dev.switchboard.tenants.TenantDirectory;
@@ -96,12 +97,7 @@ public class AgentAdminResource {
             + "desk sockets on this node are closed. 204; 404 when the tenant has no such active agent.")
     public Response deactivate(@PathParam("tenantId") String tenantId, @PathParam("agentId") String agentId) {
         TenantId tenant = tenant(tenantId);
-        UUID id;
-        try {
-            id = UUID.fromString(agentId);
-        } catch (IllegalArgumentException e) {
-            throw ProblemException.notFound("No agent " + agentId + ".");
-        }
+        UUID id = Params.pathId(agentId, "No agent " + agentId + ".");
         if (!DatabaseScope.asTenant(tenant, () -> agents.deactivate(tenant, id))) {
             throw ProblemException.notFound("No active agent " + agentId + ".");
         }

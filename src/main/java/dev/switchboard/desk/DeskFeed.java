@@ -2,6 +2,7 @@ package dev.switchboard.desk;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.tenants.TenantId;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -10,6 +11,7 @@ import jakarta.transaction.Transactional;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.List;
 import javax.sql.DataSource;
 
 /**
@@ -32,13 +34,20 @@ public class DeskFeed {
     record FeedWritten() {
     }
 
+    /** The frames of one change, in the order the desk must see them; none: nothing is written. */
     @Transactional(Transactional.TxType.MANDATORY)
-    public void append(TenantId tenant, long sessionId, ObjectNode frame) {
+    public void append(TenantId tenant, long sessionId, List<ObjectNode> frames) {
+        if (frames.isEmpty()) {
+            return;
+        }
+        ArrayNode array = mapper.createArrayNode();
+        frames.forEach(array::add);
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO desk_changes (tenant_id, session_id, frame) VALUES (?, ?, ?::jsonb)")) {
+                "INSERT INTO desk_changes (tenant_id, session_id, frames, frame_count) VALUES (?, ?, ?::jsonb, ?)")) {
             ps.setObject(1, tenant.value());
             ps.setLong(2, sessionId);
-            ps.setString(3, mapper.writeValueAsString(frame));
+            ps.setString(3, mapper.writeValueAsString(array));
+            ps.setInt(4, frames.size());
             ps.executeUpdate();
         } catch (SQLException | JsonProcessingException e) {
             throw new IllegalStateException("could not write a desk change", e);
@@ -50,8 +59,9 @@ public class DeskFeed {
     @Transactional(Transactional.TxType.MANDATORY)
     public int erase(long sessionId) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "UPDATE desk_changes SET frame = (frame - 'text') || '{\"erased\": true}'::jsonb "
-                        + "WHERE session_id = ? AND jsonb_exists(frame, 'text')")) {
+                "UPDATE desk_changes SET frames = (SELECT jsonb_agg(CASE WHEN jsonb_exists(f, 'text') "
+                        + "THEN (f - 'text') || '{\"erased\": true}'::jsonb ELSE f END ORDER BY n) "
+                        + "FROM jsonb_array_elements(frames) WITH ORDINALITY AS e(f, n)) WHERE session_id = ?")) {
             ps.setLong(1, sessionId);
             return ps.executeUpdate();
         } catch (SQLException e) {

@@ -107,20 +107,20 @@ class FeedSequencer {
                     }
                 }
                 try (PreparedStatement ps = c.prepareStatement("""
-                        WITH batch AS (SELECT id, tenant_id FROM desk_changes WHERE cursor IS NULL ORDER BY id LIMIT ?),
+                        WITH batch AS (SELECT id, tenant_id, frame_count FROM desk_changes WHERE cursor IS NULL
+                                        ORDER BY id LIMIT ?),
                              numbered AS (
                                SELECT b.id, COALESCE((SELECT max(d.cursor) FROM desk_changes d
                                                        WHERE d.tenant_id = b.tenant_id), 0)
-                                        + row_number() OVER (PARTITION BY b.tenant_id ORDER BY b.id) AS cursor
+                                        + sum(b.frame_count) OVER (PARTITION BY b.tenant_id ORDER BY b.id) AS cursor
                                  FROM batch b)
                         UPDATE desk_changes d SET cursor = n.cursor FROM numbered n WHERE d.id = n.id
-                        RETURNING d.tenant_id, d.cursor, d.frame::text""")) {
+                        RETURNING d.tenant_id, d.cursor, d.frames::text""")) {
                     ps.setInt(1, BATCH);
                     List<Numbered> rows = new ArrayList<>();
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
-                            rows.add(new Numbered(new TenantId((UUID) rs.getObject(1)), rs.getLong(2),
-                                    mapper.readTree(rs.getString(3))));
+                            expand(new TenantId((UUID) rs.getObject(1)), rs.getLong(2), rs.getString(3), rows);
                         }
                     }
                     rows.sort((a, b) -> Long.compare(a.cursor(), b.cursor()));
@@ -132,11 +132,11 @@ class FeedSequencer {
         });
     }
 
-    /** The tenant's changes after {@code cursor}, in order: a reconnecting desk's replay. */
+    /** The tenant's frames after {@code cursor}, in order: a reconnecting desk's replay (a page of rows). */
     List<Numbered> after(TenantId tenant, long cursor, int limit) {
         return QuarkusTransaction.requiringNew().call(() -> {
             try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                    "SELECT cursor, frame::text FROM desk_changes WHERE tenant_id = ? AND cursor > ? "
+                    "SELECT cursor, frames::text FROM desk_changes WHERE tenant_id = ? AND cursor > ? "
                             + "ORDER BY cursor LIMIT ?")) {
                 ps.setObject(1, tenant.value());
                 ps.setLong(2, cursor);
@@ -144,14 +144,24 @@ class FeedSequencer {
                 List<Numbered> rows = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        rows.add(new Numbered(tenant, rs.getLong(1), mapper.readTree(rs.getString(2))));
+                        expand(tenant, rs.getLong(1), rs.getString(2), rows);
                     }
                 }
+                rows.removeIf(row -> row.cursor() <= cursor); // the first row may begin before the cursor
                 return rows;
             } catch (SQLException e) {
                 throw new IllegalStateException("could not read the desk feed", e);
             }
         });
+    }
+
+    /** The frames of one row with their cursors: the row's cursor is its last frame's. */
+    private void expand(TenantId tenant, long lastCursor, String framesJson, List<Numbered> into) throws Exception {
+        JsonNode frames = mapper.readTree(framesJson);
+        long first = lastCursor - frames.size() + 1;
+        for (int i = 0; i < frames.size(); i++) {
+            into.add(new Numbered(tenant, first + i, frames.get(i)));
+        }
     }
 
     ObjectNode frame(Numbered row) {

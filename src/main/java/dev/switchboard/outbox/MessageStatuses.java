@@ -8,6 +8,7 @@ import dev.switchboard.events.NewEvent;
 import dev.switchboard.sessions.SessionStore;
 import dev.switchboard.tenants.TenantId;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import dev.switchboard.storage.Jdbc;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import dev.switchboard.sessions.SessionAddress;
@@ -221,13 +222,6 @@ public class MessageStatuses {
     }
 
     private void update(String sql, Object... args) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException("could not record a message status", e);
-        }
+        Jdbc.update(dataSource, "record a message status", sql, args);
     }
 }

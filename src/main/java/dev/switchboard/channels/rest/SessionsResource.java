@@ -11,6 +11,7 @@ import dev.switchboard.events.EventStore;
 import dev.switchboard.events.MessageText;
 import dev.switchboard.events.StoredEvent;
 import dev.switchboard.idempotency.IdempotentRequests;
+import dev.switchboard.ops.Params;
 import dev.switchboard.ops.ProblemException;
 import dev.switchboard.ops.RequestCorrelation;
 import dev.switchboard.outbox.Effect;
@@ -346,17 +347,6 @@ public class SessionsResource {
     }
 
     private static int limit(String value) {
-        if (value == null || value.isEmpty()) {
-            return DEFAULT_LIMIT;
-        }
-        try {
-            int parsed = Integer.parseInt(value);
-            if (parsed >= 1 && parsed <= MAX_LIMIT) {
-                return parsed;
-            }
-        } catch (NumberFormatException ignored) {
-            // answered below
-        }
-        throw ProblemException.badRequest("'limit' must be an integer from 1 to " + MAX_LIMIT + ".");
+        return Params.integer(value, DEFAULT_LIMIT, 1, MAX_LIMIT, "limit");
     }
 }

@@ -3,6 +3,7 @@ package dev.switchboard.channels.whatsapp;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.idempotency.IdempotentRequests;
+import dev.switchboard.ops.Params;
 import dev.switchboard.ops.ProblemException;
 import dev.switchboard.tenants.DatabaseScope;
 import dev.switchboard.tenants.TenantDirectory;
@@ -143,11 +144,7 @@ public class WhatsAppChannelAdminResource {
     }
 
     private static UUID channelId(String id) {
-        try {
-            return UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw ProblemException.notFound("No WhatsApp channel " + id + ".");
-        }
+        return Params.pathId(id, "No WhatsApp channel " + id + ".");
     }
 
     private ChannelSettings parse(String body) {

@@ -3,6 +3,7 @@ package dev.switchboard.channels.whatsapp;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.ops.Params;
 import dev.switchboard.ops.ProblemException;
 import dev.switchboard.ops.RequestCorrelation;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -117,12 +118,7 @@ public class WhatsAppWebhookResource {
     }
 
     private WhatsAppChannel channel(String channelId) {
-        UUID id;
-        try {
-            id = UUID.fromString(channelId);
-        } catch (IllegalArgumentException e) {
-            throw ProblemException.notFound("No WhatsApp channel " + channelId + ".");
-        }
+        UUID id = Params.pathId(channelId, "No WhatsApp channel " + channelId + ".");
         return channels.cachedById(id).orElseThrow(() -> ProblemException.notFound("No WhatsApp channel " + channelId + "."));
     }
 
