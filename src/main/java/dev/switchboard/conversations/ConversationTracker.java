@@ -59,6 +59,11 @@ public class ConversationTracker {
         }
         Conversation conversation = found.conversation();
         ConversationStatus status = conversation.status();
+        String meant = processed.event().payload().path("conversationId").asText(null);
+        if (meant != null && !meant.equals(conversation.id().toString())) {
+            // a desk action queued for an episode that ended before it was processed: it must not move the next one
+            return;
+        }
         if (EventTypes.USER_MESSAGE.equals(type)) {
             frames.add(message(conversation, processed.event().seq(), "in", mapper.createObjectNode().put("kind",
                     "customer"), processed.event().payload().path("text").asText("")));

@@ -34,8 +34,15 @@ public class DeskSocket {
             socket.close().subscribe().with(ok -> { }, failure -> { });
             return;
         }
-        DeskConnection connection = new DeskConnection(socket, agent,
-                DeskUpgradeCheck.after(socket.handshakeRequest().query()), feed, connections.replays());
+        long after = DeskUpgradeCheck.after(socket.handshakeRequest().query());
+        long last = feed.last(agent.tenant());
+        if (after > last) {
+            // a cursor this tenant never handed out would silently skip what comes next
+            socket.sendTextAndAwait("{\"type\":\"error\",\"code\":\"invalid_cursor\",\"message\":\"after is "
+                    + "beyond the last cursor; delivering from the last one instead\"}");
+            after = last;
+        }
+        DeskConnection connection = new DeskConnection(socket, agent, after, feed, connections.replays());
         connections.add(connection);
         connection.open();
     }

@@ -164,6 +164,20 @@ class FeedSequencer {
         }
     }
 
+    /** The tenant's last cursor (0 before its first change). */
+    long last(TenantId tenant) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                    "SELECT COALESCE(max(cursor), 0) FROM desk_changes WHERE tenant_id = ?")) {
+                ps.setObject(1, tenant.value());
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        });
+    }
+
     ObjectNode frame(Numbered row) {
         ObjectNode frame = row.frame().deepCopy();
         frame.put("cursor", String.valueOf(row.cursor()));

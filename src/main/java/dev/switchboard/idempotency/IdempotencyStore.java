@@ -3,6 +3,7 @@ package dev.switchboard.idempotency;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.secrets.SecretBox;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.sql.Connection;
@@ -22,10 +23,12 @@ class IdempotencyStore {
 
     private final DataSource dataSource;
     private final ObjectMapper mapper;
+    private final SecretBox secrets;
 
-    IdempotencyStore(DataSource dataSource, ObjectMapper mapper) {
+    IdempotencyStore(DataSource dataSource, ObjectMapper mapper, SecretBox secrets) {
         this.dataSource = dataSource;
         this.mapper = mapper;
+        this.secrets = secrets;
     }
 
     /**
@@ -108,7 +111,8 @@ class IdempotencyStore {
                 if ("in_progress".equals(rs.getString(2))) {
                     return new Claim.InProgress();
                 }
-                return new Claim.Completed(new StoredResponse(rs.getInt(3), parse(rs.getString(4)), rs.getBytes(5)));
+                return new Claim.Completed(new StoredResponse(rs.getInt(3), parse(rs.getString(4)),
+                        secrets.openBytes(rs.getBytes(5), context(scope, key))));
             }
         }
     }
@@ -124,7 +128,8 @@ class IdempotencyStore {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setInt(1, response.status());
             ps.setString(2, mapper.writeValueAsString(response.headers()));
-            ps.setBytes(3, response.body());
+            // a response may carry a secret shown once (a new API key, an agent token): sealed at rest
+            ps.setBytes(3, secrets.sealBytes(response.body(), context(scope, key)));
             ps.setObject(4, scope);
             ps.setString(5, key);
             ps.setObject(6, owner);
@@ -132,6 +137,10 @@ class IdempotencyStore {
         } catch (SQLException | JsonProcessingException e) {
             throw new IllegalStateException("could not store the idempotent response", e);
         }
+    }
+
+    private static String context(UUID scope, String key) {
+        return "idempotency_keys.response_body:" + scope + ":" + key;
     }
 
     /** Frees a key whose request failed with a server error, so that a retry executes. */

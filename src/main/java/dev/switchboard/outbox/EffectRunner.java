@@ -57,14 +57,8 @@ public class EffectRunner {
         ChannelDelivery delivery = outbox.channel(channel);
         boolean swept = delivery == null || !delivery.clientResumes();
         lanes.submit(channel, committed.sessionId(), () -> {
-            // swept effects a backed-up lane reaches after half their lease belong to the sweep now:
-            // sending them here as well would send them twice
-            if (swept && System.nanoTime() - committedAt > laneDeadlineNanos) {
-                metrics.counter("switchboard.outbox.lane.expired").increment();
-                return;
-            }
             if (!retrying.contains(committed.sessionId())) {
-                deliverInOrder(committed.effects());
+                deliverInOrder(committed.effects(), swept ? committedAt + laneDeadlineNanos : Long.MAX_VALUE);
             }
         });
     }
@@ -86,14 +80,23 @@ public class EffectRunner {
     }
 
     private void finishSweepRun(List<Effect> run) {
-        if (deliverInOrder(run)) {
+        if (deliverInOrder(run, Long.MAX_VALUE)) {
             retrying.remove(run.get(0).sessionId());
         }
     }
 
-    /** Delivers one session's effects in seq order, stopping at the first failure. True if none failed. */
-    private boolean deliverInOrder(List<Effect> effects) {
+    /**
+     * Delivers one session's effects in seq order, stopping at the first failure. True if none failed.
+     * A lane stops at {@code deadline} (half the lease of effects the sweep would claim): what is left
+     * belongs to the sweep, and the session's later effects wait for it, to keep their order.
+     */
+    private boolean deliverInOrder(List<Effect> effects, long deadline) {
         for (Effect effect : effects) {
+            if (deadline != Long.MAX_VALUE && System.nanoTime() - deadline > 0) {
+                retrying.add(effect.sessionId());
+                metrics.counter("switchboard.outbox.lane.expired").increment();
+                return false;
+            }
             ChannelDelivery delivery = outbox.channel(effect.address().channel());
             if (delivery == null) {
                 fail(effect, "no delivery for channel " + effect.address().channel(), "no channel");

@@ -85,7 +85,7 @@ class RetentionStore {
                      LIMIT ?""";
             case "effects" -> """
                     SELECT ctid FROM effects WHERE tenant_id = ? AND created_at < now() - ? * interval '1 day'
-                       AND status IN ('sent', 'dead', 'awaiting_client') LIMIT ?""";
+                       AND status IN ('sent', 'dead', 'awaiting_client', 'undeliverable') LIMIT ?""";
             case "idempotency_keys" -> """
                     SELECT ctid FROM idempotency_keys WHERE tenant_id = ? AND created_at < now() - ? * interval '1 day'
                        AND status = 'completed' LIMIT ?""";

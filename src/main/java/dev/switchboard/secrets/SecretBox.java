@@ -59,6 +59,43 @@ public class SecretBox {
         }
     }
 
+    /** Marks a sealed byte string; never the first byte of JSON text (a stored response written before sealing). */
+    private static final byte SEALED_BYTES = 0x01;
+
+    /** The stored form of a byte string that may hold a secret (a stored API response); empty stays empty. */
+    public byte[] sealBytes(byte[] plain, String context) {
+        if (plain == null || plain.length == 0) {
+            return plain;
+        }
+        byte[] nonce = new byte[NONCE_BYTES];
+        random.nextBytes(nonce);
+        try {
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
+            cipher.updateAAD(context.getBytes(StandardCharsets.UTF_8));
+            byte[] sealed = cipher.doFinal(plain);
+            return ByteBuffer.allocate(1 + nonce.length + sealed.length).put(SEALED_BYTES).put(nonce).put(sealed)
+                    .array();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("could not encrypt a stored value", e);
+        }
+    }
+
+    /** The byte string back; one stored before sealing (it does not start with the mark) is returned as it is. */
+    public byte[] openBytes(byte[] stored, String context) {
+        if (stored == null || stored.length == 0 || stored[0] != SEALED_BYTES) {
+            return stored;
+        }
+        try {
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, stored, 1, NONCE_BYTES));
+            cipher.updateAAD(context.getBytes(StandardCharsets.UTF_8));
+            return cipher.doFinal(stored, 1 + NONCE_BYTES, stored.length - 1 - NONCE_BYTES);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("a stored value does not decrypt with the configured key", null);
+        }
+    }
+
     /** The secret back; fails when the value was not sealed with this key and context. */
     public String open(String stored, String context) {
         if (stored == null || !stored.startsWith(PREFIX)) {

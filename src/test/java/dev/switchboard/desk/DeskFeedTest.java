@@ -123,6 +123,13 @@ class DeskFeedTest {
         assertRefused(() -> ChatClient.connectTo(base, "ws/v1/desk", "sba_nonsense"));
         assertRefused(() -> ChatClient.connectTo(base, "ws/v1/desk", tenant.apiKey()));
         assertRefused(() -> ChatClient.connectTo(base, "ws/v1/desk?after=-1", token));
+        try (ChatClient ahead = ChatClient.connectTo(base, "ws/v1/desk?after=999999", token)) {
+            assertEquals("invalid_cursor", ahead.collect(f -> ChatClient.isType(f, "error"), 1, WAIT).get(0)
+                    .path("code").asText());
+            send(tenant, "feed-ahead", "hello");
+            assertEquals("1", ahead.collect(f -> f.has("cursor"), 1, WAIT).get(0).path("cursor").asText(),
+                    "delivery goes on from the tenant's real last cursor");
+        }
         try (ChatClient desk = ChatClient.connectTo(base, "ws/v1/desk", token)) {
             desk.send("{\"type\":\"ping\"}");
             desk.collect(f -> ChatClient.isType(f, "pong"), 1, WAIT);

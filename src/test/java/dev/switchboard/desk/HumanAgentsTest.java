@@ -39,6 +39,9 @@ class HumanAgentsTest {
     @TestHTTPResource("/")
     URI base;
 
+    @jakarta.inject.Inject
+    javax.sql.DataSource dataSource;
+
     record Agent(String id, String token) {
     }
 
@@ -218,6 +221,9 @@ class HumanAgentsTest {
         Tenants.Credentials tenant = Tenants.create("desk-off-" + UUID.randomUUID());
         Agent ann = agent(tenant, "Ann");
         given().auth().oauth2(ann.token()).get("/api/v1/conversations").then().statusCode(200);
+        assertEquals(0, new dev.switchboard.support.Db(dataSource).count("SELECT count(*) FROM idempotency_keys "
+                + "WHERE position(convert_to(?, 'UTF8') in response_body) > 0", ann.token()),
+                "the token shown once is not kept in plaintext with the idempotent response");
         List<Map<String, Object>> listed = given().auth().oauth2(Tenants.ADMIN_TOKEN)
                 .get("/api/v1/admin/tenants/" + tenant.tenantId() + "/agents").then().statusCode(200)
                 .extract().jsonPath().getList("$");

@@ -211,12 +211,17 @@ final class WebhookPayload {
         return id;
     }
 
+    /** Meta's Unix seconds, or now when absent or absurd (before 2000, more than a day ahead). */
     private static Instant timestampOrNow(JsonNode value) {
+        Instant now = Instant.now();
         try {
             long seconds = Long.parseLong(value.asText(""));
-            return seconds > 0 ? Instant.ofEpochSecond(seconds) : Instant.now();
+            if (seconds >= 946_684_800L && seconds <= now.getEpochSecond() + 86_400) {
+                return Instant.ofEpochSecond(seconds);
+            }
         } catch (NumberFormatException e) {
-            return Instant.now();
+            // answered below
         }
+        return now;
     }
 }

@@ -120,10 +120,12 @@ public class WhatsAppChannelAdminResource {
         String appSecret = secret(settings.appSecret(), "appSecret");
         String verifyToken = secret(settings.verifyToken(), "verifyToken");
         Integer sendRate = settings.sendRate() == null ? null : sendRate(settings.sendRate(), 80);
-        return DatabaseScope.asTenant(tenant, () -> channels.update(tenant, channelId, accessToken, appSecret,
-                verifyToken, settings.markRead(), sendRate))
+        ChannelView updated = DatabaseScope.asTenant(tenant, () -> channels.update(tenant, channelId, accessToken,
+                appSecret, verifyToken, settings.markRead(), sendRate))
                 .map(ChannelView::of)
                 .orElseThrow(() -> ProblemException.notFound("No WhatsApp channel " + id + "."));
+        channels.forget();
+        return updated;
     }
 
     @DELETE
@@ -136,6 +138,7 @@ public class WhatsAppChannelAdminResource {
         if (!DatabaseScope.asTenant(tenant, () -> channels.delete(tenant, channelId))) {
             throw ProblemException.notFound("No WhatsApp channel " + id + ".");
         }
+        channels.forget();
         return Response.noContent().build();
     }
 

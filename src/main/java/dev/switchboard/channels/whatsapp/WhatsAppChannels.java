@@ -53,6 +53,11 @@ class WhatsAppChannels {
         this.secrets = secrets;
     }
 
+    /** Forgets cached channels: called after a change commits, so no reader re-cached the old row meanwhile. */
+    void forget() {
+        cache.clear();
+    }
+
     /** By the id in its webhook path (public webhooks see every tenant's channels). */
     Optional<WhatsAppChannel> cachedById(UUID id) {
         return cached(id, () -> byId(id));
