@@ -82,6 +82,20 @@ class ConversationStore {
         update("UPDATE conversations SET first_human_reply_at = COALESCE(first_human_reply_at, now()) WHERE id = ?", id);
     }
 
+    /** The session's newest conversation (the one its messages belong to, resolved or not). */
+    @Transactional(Transactional.TxType.MANDATORY)
+    Optional<UUID> latestOf(long sessionId) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT id FROM conversations WHERE session_id = ? ORDER BY first_seq DESC LIMIT 1")) {
+            ps.setLong(1, sessionId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of((UUID) rs.getObject(1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not read the conversations of session " + sessionId, e);
+        }
+    }
+
     @Transactional
     Optional<Found> find(UUID id) {
         return one("c.id = ?", id);

@@ -7,7 +7,9 @@ import dev.switchboard.desk.DeskFeed;
 import dev.switchboard.events.EventStore;
 import dev.switchboard.events.EventTypes;
 import dev.switchboard.events.NewEvent;
+import dev.switchboard.outbox.MessageStatusChanged;
 import dev.switchboard.processing.EventProcessed;
+import dev.switchboard.processing.SessionExpired;
 import dev.switchboard.sessions.SessionAddress;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -73,7 +75,8 @@ public class ConversationTracker {
                     .put("id", processed.event().payload().path("agentId").asText())
                     .put("name", processed.event().payload().path("agentName").asText())
                     : mapper.createObjectNode().put("kind", "bot");
-            frames.add(message(conversation, processed.outcomeSeq(), "out", author, processed.replyText()));
+            frames.add(message(conversation, processed.outcomeSeq(), "out", author, processed.replyText())
+                    .put("effectSeq", processed.replyEffectSeq()));
         }
         switch (type) {
             case EventTypes.AGENT_MESSAGE -> {
@@ -100,6 +103,33 @@ public class ConversationTracker {
                 }
             }
         }
+    }
+
+    /** An idle session expired: the bot ends its conversation (one a person has open stays theirs). */
+    void onExpired(@Observes SessionExpired expired) {
+        store.touchCurrent(expired.sessionId(), expired.address().key()).ifPresent(found -> {
+            Conversation conversation = found.conversation();
+            if (conversation.status() == ConversationStatus.BOT || conversation.status() == ConversationStatus.PENDING) {
+                List<ObjectNode> frames = new ArrayList<>(1);
+                store.move(conversation.id(), ConversationStatus.RESOLVED, conversation.assigneeId());
+                record(expired.address(), expired.sessionId(), conversation, conversation.status(),
+                        ConversationStatus.RESOLVED, conversation.assigneeId(), "expired", frames);
+                feed.append(expired.address().tenant(), expired.sessionId(), frames);
+            }
+        });
+    }
+
+    /** A delivery status moved (WhatsApp's receipts): the desk sees it on the message's conversation. */
+    void onStatus(@Observes MessageStatusChanged status) {
+        store.latestOf(status.sessionId()).ifPresent(conversationId -> {
+            ObjectNode frame = mapper.createObjectNode().put("type", "status").put("conversationId",
+                    conversationId.toString()).put("effectSeq", status.effectSeq()).put("status", status.status().wire())
+                    .put("at", status.at().toString());
+            if (status.code() != null) {
+                frame.put("code", status.code()).put("reason", status.reason());
+            }
+            feed.append(status.tenant(), status.sessionId(), List.of(frame));
+        });
     }
 
     private void change(EventProcessed processed, List<ObjectNode> frames, Conversation conversation,

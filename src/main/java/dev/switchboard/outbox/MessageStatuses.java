@@ -10,6 +10,7 @@ import dev.switchboard.tenants.TenantId;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import dev.switchboard.storage.Jdbc;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
 import dev.switchboard.sessions.SessionAddress;
 import java.sql.Connection;
@@ -38,9 +39,11 @@ public class MessageStatuses {
     private final SessionStore sessions;
     private final EventStore events;
     private final ObjectMapper mapper;
+    private final Event<MessageStatusChanged> changed;
 
     MessageStatuses(DataSource dataSource, EffectStore store, SessionStore sessions, EventStore events,
-            ObjectMapper mapper) {
+            ObjectMapper mapper, Event<MessageStatusChanged> changed) {
+        this.changed = changed;
         this.dataSource = dataSource;
         this.store = store;
         this.sessions = sessions;
@@ -170,6 +173,8 @@ public class MessageStatuses {
         }
         events.appendRecord(current.tenant(), current.sessionId(), new NewEvent(EventTypes.MESSAGE_STATUS, payload),
                 null);
+        changed.fire(new MessageStatusChanged(current.tenant(), current.sessionId(), current.seq(), next,
+                receipt.at(), receipt.code(), receipt.reason()));
         return true;
     }
 

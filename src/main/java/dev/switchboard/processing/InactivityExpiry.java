@@ -13,6 +13,7 @@ import dev.switchboard.sessions.StaleSessionException;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -27,6 +28,7 @@ import org.jboss.logging.Logger;
  */
 @ApplicationScoped
 public class InactivityExpiry {
+    private final Event<SessionExpired> expiredEvent;
     private static final Logger LOG = Logger.getLogger(InactivityExpiry.class);
     private static final int BATCH = 500;
     private static final String EXPIRED = ConversationState.EXPIRED.wireName();
@@ -37,7 +39,9 @@ public class InactivityExpiry {
     private final Duration timeout;
 
     InactivityExpiry(SessionStore sessions, EventStore events, ObjectMapper mapper,
-            @ConfigProperty(name = "switchboard.sessions.inactivity-timeout", defaultValue = "24h") Duration timeout) {
+            @ConfigProperty(name = "switchboard.sessions.inactivity-timeout", defaultValue = "24h") Duration timeout,
+            Event<SessionExpired> expiredEvent) {
+        this.expiredEvent = expiredEvent;
         this.sessions = sessions;
         this.events = events;
         this.mapper = mapper;
@@ -98,6 +102,7 @@ public class InactivityExpiry {
                 events.appendDerived(state.tenant(), id, committed.firstEventSeq(), List.of(
                         new NewEvent(EventTypes.STATE_TRANSITION, transition),
                         new NewEvent(EventTypes.SESSION_EXPIRED, snapshot)), null);
+                expiredEvent.fire(new SessionExpired(state.address(), id));
             });
             return true;
         } catch (StaleSessionException | CorruptSessionException e) {

@@ -115,6 +115,37 @@ class DeskFeedTest {
         assertEquals(total, seen.size());
     }
 
+    @Inject
+    dev.switchboard.processing.InactivityExpiry expiry;
+
+    @Test
+    void whatsAppReceiptsAndAnExpiryReachTheDesk() {
+        dev.switchboard.channels.whatsapp.WhatsAppFixture wa = dev.switchboard.channels.whatsapp.WhatsAppFixture
+                .create("feed-status");
+        String token = agentToken(wa.tenant, new ArrayList<>());
+        String waId = "15557772001";
+        try (ChatClient desk = ChatClient.connectTo(base, "ws/v1/desk", token)) {
+            wa.deliver(wa.body(null, dev.switchboard.channels.whatsapp.WhatsAppFixture.textMessage(waId,
+                    dev.switchboard.channels.whatsapp.WhatsAppFixture.newWamid(), "hello"), null)).statusCode(200);
+            JsonNode out = desk.collect(f -> ChatClient.isType(f, "message") && "out".equals(f.path("direction").asText()),
+                    1, WAIT).get(0);
+            JsonNode sent = desk.collect(f -> ChatClient.isType(f, "status"), 1, WAIT).get(0);
+            assertEquals("sent", sent.path("status").asText());
+            assertEquals(out.path("effectSeq").asLong(), sent.path("effectSeq").asLong(), "the status names its message");
+            assertEquals(out.path("conversationId").asText(), sent.path("conversationId").asText());
+
+            // the session goes idle: the bot ends its conversation, and the desk sees it
+            Eventually.within(WAIT, "processed", () -> new Db(dataSource).count("SELECT count(*) FROM sessions "
+                    + "WHERE tenant_id = ?::uuid AND processed_seq = last_inbound_seq", wa.tenant.tenantId()) == 1);
+            new Db(dataSource).update("UPDATE sessions SET last_activity_at = now() - interval '2 days' "
+                    + "WHERE tenant_id = ?::uuid", wa.tenant.tenantId());
+            assertTrue(expiry.expireInactive() >= 1);
+            JsonNode resolved = desk.collect(f -> ChatClient.isType(f, "conversation")
+                    && "resolved".equals(f.path("conversation").path("status").asText()), 1, WAIT).get(0);
+            assertEquals(out.path("conversationId").asText(), resolved.path("conversation").path("id").asText());
+        }
+    }
+
     @Test
     void badCredentialsAndCursorsAreRefusedAndADeactivatedAgentIsDisconnected() {
         Tenants.Credentials tenant = Tenants.create("feed-auth-" + UUID.randomUUID());
