@@ -1,0 +1,185 @@
+package dev.switchboard.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The desk benchmark's client (bench/desk.sh): N desk sockets of one tenant watch customers' messages
+ * sent over REST at a fixed rate; each frame's latency is counted from the moment the message's 202
+ * (sent after its commit) arrived. Then the inbox query with the conversations the script seeded.
+ *
+ * <pre>
+ * java -cp … dev.switchboard.bench.DeskLoad feed|inbox --url … --admin … [options]
+ * </pre>
+ */
+public final class DeskLoad {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    private DeskLoad() {
+    }
+
+    public static void main(String[] argv) throws Exception {
+        Map<String, String> args = new ConcurrentHashMap<>();
+        for (int i = 1; i + 1 < argv.length; i += 2) {
+            args.put(argv[i].replaceFirst("^--", ""), argv[i + 1]);
+        }
+        String url = args.getOrDefault("url", "http://localhost:8089");
+        Path out = Path.of(args.getOrDefault("out", "bench/results/desk.jsonl"));
+        ObjectNode result = switch (argv[0]) {
+            case "setup" -> setup(url, args.get("admin"), Path.of(args.get("state")));
+            case "feed" -> feed(url, MAPPER.readTree(Files.readString(Path.of(args.get("state")))),
+                    Integer.parseInt(args.getOrDefault("sockets", "50")),
+                    Double.parseDouble(args.getOrDefault("rate", "200")),
+                    Integer.parseInt(args.getOrDefault("duration", "15")));
+            case "inbox" -> inbox(url, MAPPER.readTree(Files.readString(Path.of(args.get("state")))),
+                    Integer.parseInt(args.getOrDefault("requests", "500")));
+            default -> throw new IllegalArgumentException("setup|feed|inbox");
+        };
+        if (result != null) {
+            result.put("label", args.getOrDefault("label", argv[0])).put("at", Instant.now().toString());
+            Files.writeString(out, result + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            System.out.println(result);
+        }
+    }
+
+    private static ObjectNode setup(String url, String admin, Path state) throws Exception {
+        String tenant = post(url + "/api/v1/admin/tenants", admin, "{\"name\":\"desk-bench\"}").path("id").asText();
+        String key = post(url + "/api/v1/admin/tenants/" + tenant + "/api-keys", admin, "").path("key").asText();
+        String token = post(url + "/api/v1/admin/tenants/" + tenant + "/agents", admin,
+                "{\"name\":\"Bench\",\"email\":\"bench@example.com\"}").path("token").asText();
+        Files.writeString(state, MAPPER.createObjectNode().put("tenant", tenant).put("key", key).put("token", token)
+                .toString());
+        return null;
+    }
+
+    private static ObjectNode feed(String url, JsonNode state, int sockets, double rate, int seconds)
+            throws Exception {
+        Map<String, Long> acknowledged = new ConcurrentHashMap<>();
+        LatencyRecorder latency = new LatencyRecorder();
+        AtomicInteger frames = new AtomicInteger();
+        List<WebSocket> open = new ArrayList<>();
+        for (int i = 0; i < sockets; i++) {
+            open.add(HTTP.newWebSocketBuilder().header("Authorization", "Bearer " + state.path("token").asText())
+                    .buildAsync(URI.create(url.replaceFirst("^http", "ws") + "/ws/v1/desk"),
+                            new Listener(acknowledged, latency, frames)).join());
+        }
+        long interval = (long) (1e9 / rate);
+        long start = System.nanoTime();
+        long end = start + seconds * 1_000_000_000L;
+        List<CompletableFuture<?>> sent = new ArrayList<>();
+        for (int i = 0; ; i++) {
+            long intended = start + i * interval;
+            if (intended >= end) {
+                break;
+            }
+            long wait = intended - System.nanoTime();
+            if (wait > 0) {
+                LockSupport.parkNanos(wait);
+            }
+            String marker = "m" + i + "-" + UUID.randomUUID().toString().substring(0, 8);
+            sent.add(HTTP.sendAsync(HttpRequest.newBuilder(URI.create(url + "/api/v1/sessions/desk-bench-" + (i % 500)
+                            + "/messages")).header("Content-Type", "application/json")
+                    .header("Authorization", "Bearer " + state.path("key").asText())
+                    .header("Idempotency-Key", UUID.randomUUID().toString())
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"text\":\"hello " + marker + "\"}")).build(),
+                    HttpResponse.BodyHandlers.discarding())
+                    .thenAccept(r -> acknowledged.putIfAbsent(marker, System.nanoTime())));
+        }
+        CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).join();
+        Thread.sleep(3000);
+        open.forEach(ws -> ws.abort());
+        ObjectNode result = latency.toJson();
+        result.put("sockets", sockets).put("rate", rate).put("frames", frames.get())
+                .put("expected", (long) sockets * sent.size());
+        return result;
+    }
+
+    /** Counts, on one desk socket, the customer message frames of markers whose 202 has arrived. */
+    private static final class Listener implements WebSocket.Listener {
+        private final Map<String, Long> acknowledged;
+        private final LatencyRecorder latency;
+        private final AtomicInteger frames;
+        private final StringBuilder partial = new StringBuilder();
+
+        Listener(Map<String, Long> acknowledged, LatencyRecorder latency, AtomicInteger frames) {
+            this.acknowledged = acknowledged;
+            this.latency = latency;
+            this.frames = frames;
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                long now = System.nanoTime();
+                try {
+                    JsonNode frame = MAPPER.readTree(partial.toString());
+                    if ("message".equals(frame.path("type").asText()) && "in".equals(frame.path("direction").asText())) {
+                        String text = frame.path("text").asText();
+                        Long acked = acknowledged.get(text.substring(text.indexOf(' ') + 1));
+                        frames.incrementAndGet();
+                        // a frame can beat the 202 to the client: that is zero latency after the commit
+                        latency.recordNanos(acked == null ? 1 : Math.max(1, now - acked));
+                    }
+                } catch (Exception ignored) {
+                    // not a frame of interest
+                }
+                partial.setLength(0);
+            }
+            webSocket.request(1);
+            return CompletableFuture.completedFuture(null);
+        }
+    }
+
+    private static ObjectNode inbox(String url, JsonNode state, int requests) throws Exception {
+        LatencyRecorder pending = new LatencyRecorder();
+        LatencyRecorder all = new LatencyRecorder();
+        for (int i = 0; i < requests; i++) {
+            for (String query : List.of("?status=pending&limit=50", "?limit=50")) {
+                long t0 = System.nanoTime();
+                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url + "/api/v1/conversations"
+                        + query)).header("Authorization", "Bearer " + state.path("token").asText()).GET().build(),
+                        HttpResponse.BodyHandlers.ofString());
+                (query.startsWith("?status") ? pending : all).recordNanos(System.nanoTime() - t0);
+                if (r.statusCode() != 200) {
+                    throw new IllegalStateException("inbox answered " + r.statusCode());
+                }
+            }
+        }
+        ObjectNode result = MAPPER.createObjectNode();
+        result.set("pending", pending.toJson());
+        result.set("all", all.toJson());
+        return result.put("pending_p95", pending.percentileMillis(95)).put("all_p95", all.percentileMillis(95));
+    }
+
+    private static JsonNode post(String url, String admin, String body) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url))
+                .header("Authorization", "Bearer " + admin).header("Content-Type", "application/json")
+                .header("Idempotency-Key", UUID.randomUUID().toString())
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 201) {
+            throw new IllegalStateException(url + " answered " + r.statusCode());
+        }
+        return MAPPER.readTree(r.body());
+    }
+}
