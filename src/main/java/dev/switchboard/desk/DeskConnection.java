@@ -94,7 +94,7 @@ final class DeskConnection {
             return;
         }
         sent = row.cursor();
-        socket.sendText(feed.frame(row).toString()).subscribe().with(ok -> { }, failure -> close());
+        socket.sendText(row.text()).subscribe().with(ok -> { }, failure -> close());
     }
 
     synchronized void closed() {

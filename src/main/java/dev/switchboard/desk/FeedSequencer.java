@@ -36,8 +36,8 @@ class FeedSequencer {
     private static final long LOCK = 0x5357_4445_534bL; // "SWDESK"
     private static final int BATCH = 500;
 
-    /** A numbered change, ready to be sent. */
-    record Numbered(TenantId tenant, long cursor, JsonNode frame) {
+    /** A numbered frame, written out once for every socket that sends it. */
+    record Numbered(TenantId tenant, long cursor, String text) {
     }
 
     private final DataSource dataSource;
@@ -160,7 +160,8 @@ class FeedSequencer {
         JsonNode frames = mapper.readTree(framesJson);
         long first = lastCursor - frames.size() + 1;
         for (int i = 0; i < frames.size(); i++) {
-            into.add(new Numbered(tenant, first + i, frames.get(i)));
+            ObjectNode frame = ((ObjectNode) frames.get(i)).put("cursor", String.valueOf(first + i));
+            into.add(new Numbered(tenant, first + i, mapper.writeValueAsString(frame)));
         }
     }
 
@@ -178,9 +179,4 @@ class FeedSequencer {
         });
     }
 
-    ObjectNode frame(Numbered row) {
-        ObjectNode frame = row.frame().deepCopy();
-        frame.put("cursor", String.valueOf(row.cursor()));
-        return frame;
-    }
 }
