@@ -10,8 +10,6 @@ import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,17 +30,14 @@ import java.util.concurrent.locks.LockSupport;
  * </pre>
  */
 public final class DeskLoad {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private static final ObjectMapper MAPPER = BenchCli.MAPPER;
+    private static final HttpClient HTTP = BenchCli.HTTP;
 
     private DeskLoad() {
     }
 
     public static void main(String[] argv) throws Exception {
-        Map<String, String> args = new ConcurrentHashMap<>();
-        for (int i = 1; i + 1 < argv.length; i += 2) {
-            args.put(argv[i].replaceFirst("^--", ""), argv[i + 1]);
-        }
+        Map<String, String> args = BenchCli.options(argv);
         String url = args.getOrDefault("url", "http://localhost:8089");
         Path out = Path.of(args.getOrDefault("out", "bench/results/desk.jsonl"));
         ObjectNode result = switch (argv[0]) {
@@ -55,17 +50,13 @@ public final class DeskLoad {
                     Integer.parseInt(args.getOrDefault("requests", "500")));
             default -> throw new IllegalArgumentException("setup|feed|inbox");
         };
-        if (result != null) {
-            result.put("label", args.getOrDefault("label", argv[0])).put("at", Instant.now().toString());
-            Files.writeString(out, result + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-            System.out.println(result);
-        }
+        BenchCli.record(result, args.getOrDefault("label", argv[0]), out);
     }
 
     private static ObjectNode setup(String url, String admin, Path state) throws Exception {
-        String tenant = post(url + "/api/v1/admin/tenants", admin, "{\"name\":\"desk-bench\"}").path("id").asText();
-        String key = post(url + "/api/v1/admin/tenants/" + tenant + "/api-keys", admin, "").path("key").asText();
-        String token = post(url + "/api/v1/admin/tenants/" + tenant + "/agents", admin,
+        String tenant = BenchCli.create(url + "/api/v1/admin/tenants", admin, "{\"name\":\"desk-bench\"}").path("id").asText();
+        String key = BenchCli.create(url + "/api/v1/admin/tenants/" + tenant + "/api-keys", admin, "").path("key").asText();
+        String token = BenchCli.create(url + "/api/v1/admin/tenants/" + tenant + "/agents", admin,
                 "{\"name\":\"Bench\",\"email\":\"bench@example.com\"}").path("token").asText();
         Files.writeString(state, MAPPER.createObjectNode().put("tenant", tenant).put("key", key).put("token", token)
                 .toString());
@@ -172,14 +163,4 @@ public final class DeskLoad {
         return result.put("pending_p95", pending.percentileMillis(95)).put("all_p95", all.percentileMillis(95));
     }
 
-    private static JsonNode post(String url, String admin, String body) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url))
-                .header("Authorization", "Bearer " + admin).header("Content-Type", "application/json")
-                .header("Idempotency-Key", UUID.randomUUID().toString())
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 201) {
-            throw new IllegalStateException(url + " answered " + r.statusCode());
-        }
-        return MAPPER.readTree(r.body());
-    }
 }

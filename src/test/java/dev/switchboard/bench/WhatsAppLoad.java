@@ -10,14 +10,12 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -41,17 +39,14 @@ import javax.crypto.spec.SecretKeySpec;
  * </pre>
  */
 public final class WhatsAppLoad {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private static final ObjectMapper MAPPER = BenchCli.MAPPER;
+    private static final HttpClient HTTP = BenchCli.HTTP;
 
     private WhatsAppLoad() {
     }
 
     public static void main(String[] argv) throws Exception {
-        Map<String, String> args = new HashMap<>();
-        for (int i = 1; i + 1 < argv.length; i += 2) {
-            args.put(argv[i].replaceFirst("^--", ""), argv[i + 1]);
-        }
+        Map<String, String> args = BenchCli.options(argv);
         String url = args.getOrDefault("url", "http://localhost:8089");
         Path state = Path.of(args.getOrDefault("state", "bench/results/whatsapp-state.json"));
         Path out = Path.of(args.getOrDefault("out", "bench/results/whatsapp.jsonl"));
@@ -59,36 +54,32 @@ public final class WhatsAppLoad {
         String label = args.getOrDefault("label", argv[0]);
         ObjectNode result = switch (argv[0]) {
             case "setup" -> setup(url, args.get("admin"), Integer.parseInt(args.getOrDefault("channels", "8")), state);
-            case "webhooks" -> webhooks(url, read(state), Double.parseDouble(args.getOrDefault("rate", "200")),
+            case "webhooks" -> webhooks(url, BenchCli.read(state), Double.parseDouble(args.getOrDefault("rate", "200")),
                     seconds, Integer.parseInt(args.getOrDefault("warmup", "3")));
-            case "rest" -> rest(url, read(state), Double.parseDouble(args.getOrDefault("rate", "200")), seconds,
+            case "rest" -> rest(url, BenchCli.read(state), Double.parseDouble(args.getOrDefault("rate", "200")), seconds,
                     Integer.parseInt(args.getOrDefault("warmup", "3")));
-            case "throughput" -> throughput(url, read(state), Integer.parseInt(args.getOrDefault("clients", "32")),
+            case "throughput" -> throughput(url, BenchCli.read(state), Integer.parseInt(args.getOrDefault("clients", "32")),
                     seconds);
-            case "lookups" -> lookups(url, read(state), args.get("jdbc"), Integer.parseInt(args.getOrDefault(
+            case "lookups" -> lookups(url, BenchCli.read(state), args.get("jdbc"), Integer.parseInt(args.getOrDefault(
                     "customers", "100000")), Integer.parseInt(args.getOrDefault("requests", "3000")));
-            case "sends" -> sends(args.get("graph"), read(state));
+            case "sends" -> sends(args.get("graph"), BenchCli.read(state));
             default -> throw new IllegalArgumentException("setup|webhooks|rest|throughput|lookups|sends");
         };
-        if (result != null) {
-            result.put("label", label).put("at", Instant.now().toString());
-            Files.writeString(out, result + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-            System.out.println(result);
-        }
+        BenchCli.record(result, label, out);
     }
 
     // ---- setup: a tenant, its key and its channels ----
 
     private static ObjectNode setup(String url, String admin, int channels, Path state) throws Exception {
-        JsonNode tenant = post(url + "/api/v1/admin/tenants", admin, "{\"name\":\"whatsapp-bench\"}");
+        JsonNode tenant = BenchCli.create(url + "/api/v1/admin/tenants", admin, "{\"name\":\"whatsapp-bench\"}");
         String tenantId = tenant.path("id").asText();
-        String key = post(url + "/api/v1/admin/tenants/" + tenantId + "/api-keys", admin, "").path("key").asText();
+        String key = BenchCli.create(url + "/api/v1/admin/tenants/" + tenantId + "/api-keys", admin, "").path("key").asText();
         ObjectNode saved = MAPPER.createObjectNode().put("tenant", tenantId).put("key", key);
         var list = saved.putArray("channels");
         for (int i = 0; i < channels; i++) {
             String phoneNumberId = String.valueOf(900_000_000_000L + ThreadLocalRandom.current().nextInt(1_000_000) * 8L + i);
             String secret = "bench-secret-" + i;
-            JsonNode channel = post(url + "/api/v1/admin/tenants/" + tenantId + "/channels/whatsapp", admin,
+            JsonNode channel = BenchCli.create(url + "/api/v1/admin/tenants/" + tenantId + "/channels/whatsapp", admin,
                     MAPPER.createObjectNode().put("phoneNumberId", phoneNumberId).put("accessToken", "EAAGbench" + i)
                             .put("appSecret", secret).put("verifyToken", "v" + i).toString());
             list.addObject().put("id", channel.path("id").asText()).put("phoneNumberId", phoneNumberId)
@@ -285,18 +276,5 @@ public final class WhatsAppLoad {
         }
     }
 
-    private static JsonNode post(String url, String admin, String body) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url))
-                .header("Authorization", "Bearer " + admin).header("Content-Type", "application/json")
-                .header("Idempotency-Key", UUID.randomUUID().toString())
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 201) {
-            throw new IllegalStateException(url + " answered " + r.statusCode() + ": " + r.body());
-        }
-        return MAPPER.readTree(r.body());
-    }
 
-    private static JsonNode read(Path state) throws Exception {
-        return MAPPER.readTree(Files.readString(state));
-    }
 }

@@ -1,0 +1,60 @@
+package dev.switchboard.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/** What the benchmark clients share: {@code --name value} options, admin calls, one JSON line per result. */
+final class BenchCli {
+    static final ObjectMapper MAPPER = new ObjectMapper();
+    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    private BenchCli() {
+    }
+
+    /** The options after the command word: {@code --name value} pairs. */
+    static Map<String, String> options(String[] argv) {
+        Map<String, String> options = new HashMap<>();
+        for (int i = 1; i + 1 < argv.length; i += 2) {
+            options.put(argv[i].replaceFirst("^--", ""), argv[i + 1]);
+        }
+        return options;
+    }
+
+    /** A POST with the admin token (or a key) and a fresh Idempotency-Key that must answer 201. */
+    static JsonNode create(String url, String bearer, String body) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url))
+                .header("Authorization", "Bearer " + bearer).header("Content-Type", "application/json")
+                .header("Idempotency-Key", UUID.randomUUID().toString())
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 201) {
+            throw new IllegalStateException(url + " answered " + r.statusCode() + ": " + r.body());
+        }
+        return MAPPER.readTree(r.body());
+    }
+
+    /** Labels a result, appends it to {@code out} as one JSON line and prints it. */
+    static void record(ObjectNode result, String label, Path out) throws Exception {
+        if (result == null) {
+            return;
+        }
+        result.put("label", label).put("at", Instant.now().toString());
+        Files.writeString(out, result + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        System.out.println(result);
+    }
+
+    static JsonNode read(Path state) throws Exception {
+        return MAPPER.readTree(Files.readString(state));
+    }
+}
