@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -66,13 +67,14 @@ public final class DeskLoad {
     private static ObjectNode feed(String url, JsonNode state, int sockets, double rate, int seconds)
             throws Exception {
         Map<String, Long> acknowledged = new ConcurrentHashMap<>();
+        Set<String> ours = ConcurrentHashMap.newKeySet();
         LatencyRecorder latency = new LatencyRecorder();
         AtomicInteger frames = new AtomicInteger();
         List<WebSocket> open = new ArrayList<>();
         for (int i = 0; i < sockets; i++) {
             open.add(HTTP.newWebSocketBuilder().header("Authorization", "Bearer " + state.path("token").asText())
                     .buildAsync(URI.create(url.replaceFirst("^http", "ws") + "/ws/v1/desk"),
-                            new Listener(acknowledged, latency, frames)).join());
+                            new Listener(ours, acknowledged, latency, frames)).join());
         }
         long interval = (long) (1e9 / rate);
         long start = System.nanoTime();
@@ -88,6 +90,7 @@ public final class DeskLoad {
                 LockSupport.parkNanos(wait);
             }
             String marker = "m" + i + "-" + UUID.randomUUID().toString().substring(0, 8);
+            ours.add(marker);
             sent.add(HTTP.sendAsync(HttpRequest.newBuilder(URI.create(url + "/api/v1/sessions/desk-bench-" + (i % 500)
                             + "/messages")).header("Content-Type", "application/json")
                     .header("Authorization", "Bearer " + state.path("key").asText())
@@ -107,12 +110,14 @@ public final class DeskLoad {
 
     /** Counts, on one desk socket, the customer message frames of markers whose 202 has arrived. */
     private static final class Listener implements WebSocket.Listener {
+        private final Set<String> ours;
         private final Map<String, Long> acknowledged;
         private final LatencyRecorder latency;
         private final AtomicInteger frames;
         private final StringBuilder partial = new StringBuilder();
 
-        Listener(Map<String, Long> acknowledged, LatencyRecorder latency, AtomicInteger frames) {
+        Listener(Set<String> ours, Map<String, Long> acknowledged, LatencyRecorder latency, AtomicInteger frames) {
+            this.ours = ours;
             this.acknowledged = acknowledged;
             this.latency = latency;
             this.frames = frames;
@@ -127,7 +132,14 @@ public final class DeskLoad {
                     JsonNode frame = MAPPER.readTree(partial.toString());
                     if ("message".equals(frame.path("type").asText()) && "in".equals(frame.path("direction").asText())) {
                         String text = frame.path("text").asText();
-                        Long acked = acknowledged.get(text.substring(text.indexOf(' ') + 1));
+                        String marker = text.substring(text.indexOf(' ') + 1);
+                        if (!ours.contains(marker)) {
+                            // an earlier run's message, replayed to a new socket: not this run's latency
+                            partial.setLength(0);
+                            webSocket.request(1);
+                            return CompletableFuture.completedFuture(null);
+                        }
+                        Long acked = acknowledged.get(marker);
                         frames.incrementAndGet();
                         // a frame can beat the 202 to the client: that is zero latency after the commit
                         latency.recordNanos(acked == null ? 1 : Math.max(1, now - acked));
