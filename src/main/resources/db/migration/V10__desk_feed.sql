@@ -20,3 +20,6 @@ ALTER TABLE desk_changes ENABLE ROW LEVEL SECURITY;
 CREATE POLICY tenant_isolation ON desk_changes
     USING (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid)
     WITH CHECK (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid);
+
+-- the inbox of one status other than pending: most recently active first
+CREATE INDEX conversations_by_activity ON conversations (tenant_id, status, last_activity_at DESC, id);

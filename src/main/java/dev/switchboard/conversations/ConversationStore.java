@@ -134,9 +134,15 @@ class ConversationStore {
             args.add(like);
             args.add(like);
         }
-        sql.append(" ORDER BY CASE c.status WHEN 'pending' THEN 0 WHEN 'open' THEN 1 WHEN 'bot' THEN 2 ELSE 3 END, "
-                + "CASE WHEN c.status = 'pending' THEN c.handed_off_at END ASC, c.last_activity_at DESC, c.id "
-                + "OFFSET ? LIMIT ?");
+        if (status == ConversationStatus.PENDING) {
+            sql.append(" ORDER BY c.handed_off_at, c.id"); // the oldest wait first, straight from an index
+        } else if (status != null) {
+            sql.append(" ORDER BY c.last_activity_at DESC, c.id");
+        } else {
+            sql.append(" ORDER BY CASE c.status WHEN 'pending' THEN 0 WHEN 'open' THEN 1 WHEN 'bot' THEN 2 ELSE 3 END, "
+                    + "CASE WHEN c.status = 'pending' THEN c.handed_off_at END ASC, c.last_activity_at DESC, c.id");
+        }
+        sql.append(" OFFSET ? LIMIT ?");
         args.add(offset);
         args.add(limit);
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
