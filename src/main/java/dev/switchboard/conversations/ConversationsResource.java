@@ -194,10 +194,8 @@ public class ConversationsResource {
             String clientId = clientId(request);
             DeskAgent acting = acting(request);
             Locked locked = lock(id);
-            ObjectNode payload = mapper.createObjectNode().put("text", text).put("agentId", acting.id().toString())
-                    .put("agentName", acting.name()).put("conversationId", locked.found().conversation().id().toString());
             AppendResult result = events.appendDeskEventInTransaction(locked.address(), EventTypes.AGENT_MESSAGE,
-                    clientId, payload, correlation.get());
+                    clientId, byAgent(acting, locked).put("text", text), correlation.get());
             return Response.accepted(new Accepted(result.seq())).build();
         });
     }
@@ -215,9 +213,7 @@ public class ConversationsResource {
             DeskAgent acting = acting(request);
             Locked locked = lock(id);
             long seq = events.appendRecord(tenant.get(), locked.found().sessionId(), new NewEvent(EventTypes.AGENT_NOTE,
-                    mapper.createObjectNode().put("text", text).put("agentId", acting.id().toString())
-                            .put("agentName", acting.name())
-                            .put("conversationId", locked.found().conversation().id().toString())), correlation.get());
+                    byAgent(acting, locked).put("text", text)), correlation.get());
             tracker.noted(locked.address(), locked.found().sessionId(), locked.found().conversation(), seq,
                     acting.id(), acting.name(), text);
             return Response.status(201).entity(new Accepted(seq)).build();
@@ -235,8 +231,7 @@ public class ConversationsResource {
             DeskAgent acting = acting(json(body));
             Locked locked = lock(id);
             AppendResult result = events.appendDeskEventInTransaction(locked.address(), EventTypes.CONVERSATION_RESOLVED,
-                    null, mapper.createObjectNode().put("agentId", acting.id().toString())
-                            .put("conversationId", locked.found().conversation().id().toString()), correlation.get());
+                    null, byAgent(acting, locked), correlation.get());
             return Response.accepted(new Accepted(result.seq())).build();
         });
     }
@@ -256,6 +251,12 @@ public class ConversationsResource {
     }
 
     private record Locked(ConversationStore.Found found, SessionAddress address) {
+    }
+
+    /** What every desk event says of who acted and on which conversation (processing checks the latter). */
+    private ObjectNode byAgent(DeskAgent acting, Locked locked) {
+        return mapper.createObjectNode().put("agentId", acting.id().toString()).put("agentName", acting.name())
+                .put("conversationId", locked.found().conversation().id().toString());
     }
 
     /** The conversation with its session locked and its status read under the lock; 409 when resolved. */

@@ -238,25 +238,13 @@ public class EventStore {
 
     /**
      * Appends one derived event that needs no processing (an audit record such as an error) at the
-     * session's next seq, in the caller's transaction.
+     * session's next seq, in the caller's transaction; returns that seq.
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public long appendRecord(TenantId tenant, long sessionId, NewEvent event, String correlationId) {
-        return appendRecords(tenant, sessionId, List.of(event), correlationId);
-    }
-
-    /**
-     * Appends derived events that need no processing at the session's next seqs, in the caller's
-     * transaction; returns the seq of the first (0 for none).
-     */
-    @Transactional(Transactional.TxType.MANDATORY)
-    public long appendRecords(TenantId tenant, long sessionId, List<NewEvent> records, String correlationId) {
-        if (records.isEmpty()) {
-            return 0;
-        }
-        long first = sessions.reserveDerivedSeqs(sessionId, records.size());
-        appendDerived(tenant, sessionId, first, records, correlationId);
-        return first;
+        long seq = sessions.reserveDerivedSeqs(sessionId, 1);
+        appendDerived(tenant, sessionId, seq, List.of(event), correlationId);
+        return seq;
     }
 
     /** Inbound events (messages, releases) after {@code afterSeq}, oldest first: the processing queue of a session. */

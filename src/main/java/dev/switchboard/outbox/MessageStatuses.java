@@ -20,7 +20,6 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -121,16 +120,6 @@ public class MessageStatuses {
         if (Effect.MESSAGE.equals(effect.type())) {
             apply(current("id = ?", effect.id()), new Receipt(MessageStatus.FAILED, Instant.now(), code, reason), null);
         }
-    }
-
-    /**
-     * Web: these effects were written to their clients' sockets; they become sent and their messages
-     * delivered. Recorded on the effects only, not as {@code message_status} events: an event needs the
-     * session's row (its seq), which every processing commit of a busy session holds; taking it from a
-     * batch of many sessions stalled the hot path (ADR 0010).
-     */
-    void markDelivered(Collection<Long> effectIds) {
-        store.markSent(effectIds);
     }
 
     /** Web: the client acknowledged every effect up to {@code seq}, so it has read those messages. */

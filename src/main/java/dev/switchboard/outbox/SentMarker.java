@@ -20,13 +20,13 @@ class SentMarker {
     private static final Logger LOG = Logger.getLogger(SentMarker.class);
     private static final int MAX_BATCH = 500;
 
-    private final MessageStatuses statuses;
+    private final EffectStore store;
     private final LinkedBlockingQueue<Long> queue = new LinkedBlockingQueue<>();
     private volatile boolean running;
     private Thread thread;
 
-    SentMarker(MessageStatuses statuses) {
-        this.statuses = statuses;
+    SentMarker(EffectStore store) {
+        this.store = store;
     }
 
     void markSent(long effectId) {
@@ -75,7 +75,7 @@ class SentMarker {
 
     private void write(List<Long> batch) {
         try {
-            statuses.markDelivered(batch);
+            store.markSent(batch);
         } catch (RuntimeException e) {
             LOG.warnf(e, "could not mark %d effects sent; they stay pending and are replayed on resume", batch.size());
         }

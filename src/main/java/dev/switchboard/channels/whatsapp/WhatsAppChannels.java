@@ -121,7 +121,6 @@ class WhatsAppChannels {
             ps.setObject(5, sendRate);
             ps.setObject(6, id);
             ps.setObject(7, tenant.value());
-            cache.clear();
             return first(ps);
         } catch (SQLException e) {
             throw new IllegalStateException("could not update WhatsApp channel " + id, e);
@@ -134,7 +133,6 @@ class WhatsAppChannels {
                 "DELETE FROM whatsapp_channels WHERE id = ? AND tenant_id = ?")) {
             ps.setObject(1, id);
             ps.setObject(2, tenant.value());
-            cache.clear();
             return ps.executeUpdate() == 1;
         } catch (SQLException e) {
             throw new IllegalStateException("could not delete WhatsApp channel " + id, e);
