@@ -125,9 +125,10 @@ class WhatsAppWebhookTest {
                 .body(spaced.getBytes(StandardCharsets.UTF_8)).post(wa.webhookPath()).then().statusCode(401);
         assertEquals(0, tenantEvents(wa));
         assertEquals(0, db().count("SELECT count(*) FROM sessions WHERE tenant_id = ?::uuid", wa.tenant.tenantId()));
-        // and the same bytes signed properly are accepted
+        // and the same bytes signed properly are accepted (the bot's answer may already be in the log too)
         wa.deliver(body).statusCode(200);
-        assertEquals(1, tenantEvents(wa));
+        assertEquals(1, db().count("SELECT count(*) FROM events WHERE tenant_id = ?::uuid AND type = 'user_message'",
+                wa.tenant.tenantId()));
     }
 
     @Test
