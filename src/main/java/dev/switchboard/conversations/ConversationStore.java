@@ -11,7 +11,9 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -38,24 +40,38 @@ class ConversationStore {
     /** The session's unresolved conversation, its last activity touched; empty when there is none. */
     @Transactional(Transactional.TxType.MANDATORY)
     Optional<Found> touchCurrent(long sessionId, String sessionKey) {
+        return Optional.ofNullable(touchCurrent(Map.of(sessionId, sessionKey)).get(sessionId));
+    }
+
+    /**
+     * The unresolved conversation of each session (by id, with its key), last activity touched, in one
+     * statement; a session without one is not in the map. The caller holds the sessions' row locks,
+     * which every writer of a conversation takes first, so the rows' lock order does not matter.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    Map<Long, Found> touchCurrent(Map<Long, String> sessionKeys) {
         // one statement on the hot path: the tracker needs only what the row itself says
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "UPDATE conversations SET last_activity_at = now() WHERE session_id = ? AND status <> "
+                "UPDATE conversations SET last_activity_at = now() WHERE session_id = ANY(?) AND status <> "
                         + ConversationStatus.RESOLVED.literal() + " RETURNING id, channel, customer_id, status, "
-                        + "assignee_id, first_seq, created_at, handed_off_at, first_human_reply_at, last_activity_at")) {
-            ps.setLong(1, sessionId);
+                        + "assignee_id, first_seq, created_at, handed_off_at, first_human_reply_at, last_activity_at, "
+                        + "session_id")) {
+            ps.setArray(1, c.createArrayOf("bigint", sessionKeys.keySet().toArray()));
+            Map<Long, Found> found = new HashMap<>();
             try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
+                while (rs.next()) {
+                    long sessionId = rs.getLong(11);
+                    found.put(sessionId, new Found(new Conversation((UUID) rs.getObject(1), sessionKeys.get(sessionId),
+                            rs.getString(2), (UUID) rs.getObject(3), null, null,
+                            ConversationStatus.fromWire(rs.getString(4)), (UUID) rs.getObject(5), rs.getLong(6),
+                            instant(rs.getTimestamp(7)), instant(rs.getTimestamp(8)), instant(rs.getTimestamp(9)),
+                            null, instant(rs.getTimestamp(10))), sessionId));
                 }
-                return Optional.of(new Found(new Conversation((UUID) rs.getObject(1), sessionKey, rs.getString(2),
-                        (UUID) rs.getObject(3), null, null, ConversationStatus.fromWire(rs.getString(4)),
-                        (UUID) rs.getObject(5), rs.getLong(6), instant(rs.getTimestamp(7)),
-                        instant(rs.getTimestamp(8)), instant(rs.getTimestamp(9)), null,
-                        instant(rs.getTimestamp(10))), sessionId));
             }
+            return found;
         } catch (SQLException e) {
-            throw new IllegalStateException("could not read the conversation of session " + sessionId, e);
+            throw new IllegalStateException("could not read the conversations of " + sessionKeys.size() + " sessions",
+                    e);
         }
     }
 

@@ -9,12 +9,15 @@ import dev.switchboard.events.EventTypes;
 import dev.switchboard.events.NewEvent;
 import dev.switchboard.outbox.MessageStatusChanged;
 import dev.switchboard.processing.EventProcessed;
+import dev.switchboard.processing.ProcessingCommitted;
 import dev.switchboard.processing.SessionExpired;
 import dev.switchboard.sessions.SessionAddress;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -41,15 +44,21 @@ public class ConversationTracker {
         this.mapper = mapper;
     }
 
-    void onProcessed(@Observes EventProcessed processed) {
-        List<ObjectNode> frames = new ArrayList<>(3);
-        track(processed, frames);
-        feed.append(processed.address().tenant(), processed.sessionId(), frames);
+    void onCommitted(@Observes ProcessingCommitted committed) {
+        Map<Long, String> keys = new HashMap<>();
+        committed.processed().forEach(p -> keys.put(p.sessionId(), p.address().key()));
+        Map<Long, ConversationStore.Found> current = store.touchCurrent(keys);
+        List<DeskFeed.Change> changes = new ArrayList<>(committed.processed().size());
+        for (EventProcessed processed : committed.processed()) {
+            List<ObjectNode> frames = new ArrayList<>(3);
+            track(processed, current.get(processed.sessionId()), frames);
+            changes.add(new DeskFeed.Change(processed.address().tenant(), processed.sessionId(), frames));
+        }
+        feed.appendAll(changes);
     }
 
-    private void track(EventProcessed processed, List<ObjectNode> frames) {
+    private void track(EventProcessed processed, ConversationStore.Found found, List<ObjectNode> frames) {
         String type = processed.event().type();
-        ConversationStore.Found found = store.touchCurrent(processed.sessionId(), processed.address().key()).orElse(null);
         if (found == null) {
             if (!EventTypes.USER_MESSAGE.equals(type) && !EventTypes.AGENT_MESSAGE.equals(type)) {
                 return; // a release or resolution with no conversation open: nothing to change

@@ -34,23 +34,39 @@ public class DeskFeed {
     record FeedWritten() {
     }
 
+    /** The frames of one change of a session, in the order the desk must see them. */
+    public record Change(TenantId tenant, long sessionId, List<ObjectNode> frames) {
+    }
+
     /** The frames of one change, in the order the desk must see them; none: nothing is written. */
     @Transactional(Transactional.TxType.MANDATORY)
     public void append(TenantId tenant, long sessionId, List<ObjectNode> frames) {
-        if (frames.isEmpty()) {
+        appendAll(List.of(new Change(tenant, sessionId, frames)));
+    }
+
+    /** {@link #append} for several changes in one round trip (a JDBC batch). */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void appendAll(List<Change> changes) {
+        if (changes.stream().allMatch(change -> change.frames().isEmpty())) {
             return;
         }
-        ArrayNode array = mapper.createArrayNode();
-        frames.forEach(array::add);
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO desk_changes (tenant_id, session_id, frames, frame_count) VALUES (?, ?, ?::jsonb, ?)")) {
-            ps.setObject(1, tenant.value());
-            ps.setLong(2, sessionId);
-            ps.setString(3, mapper.writeValueAsString(array));
-            ps.setInt(4, frames.size());
-            ps.executeUpdate();
+            for (Change change : changes) {
+                if (change.frames().isEmpty()) {
+                    continue;
+                }
+                ArrayNode array = mapper.createArrayNode();
+                change.frames().forEach(array::add);
+                ps.setObject(1, change.tenant().value());
+                ps.setLong(2, change.sessionId());
+                ps.setString(3, mapper.writeValueAsString(array));
+                ps.setInt(4, change.frames().size());
+                ps.addBatch();
+            }
+            ps.executeBatch();
         } catch (SQLException | JsonProcessingException e) {
-            throw new IllegalStateException("could not write a desk change", e);
+            throw new IllegalStateException("could not write " + changes.size() + " desk changes", e);
         }
         written.fire(new FeedWritten());
     }

@@ -18,6 +18,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -123,14 +124,10 @@ public class EventStore {
 
     /** Appends a batch of messages in ONE transaction; any duplicate client id fails the whole batch. */
     private List<AppendResult> appendAll(List<AppendRequest> requests) {
-        return QuarkusTransaction.requiringNew().call(() -> {
-            List<AppendResult> results = new ArrayList<>(requests.size());
-            for (AppendRequest r : requests) {
-                results.add(insertInbound(r.address(), EventTypes.USER_MESSAGE, r.clientMsgId(), payload(r.text()),
-                        r.correlationId()));
-            }
-            return results;
-        });
+        return QuarkusTransaction.requiringNew().call(() -> insertInbound(requests.stream()
+                .map(r -> new Inbound(r.address(), EventTypes.USER_MESSAGE, r.clientMsgId(), payload(r.text()),
+                        r.correlationId()))
+                .toList()));
     }
 
     /** Appends one message in its own transaction; a duplicate client id returns the original event. */
@@ -185,54 +182,90 @@ public class EventStore {
 
     private AppendResult insertInbound(SessionAddress address, String type, String clientMsgId, ObjectNode payload,
             String correlationId) {
-        SessionStore.Slot slot = sessions.reserveInboundSeq(address);
+        return insertInbound(List.of(new Inbound(address, type, clientMsgId, payload, correlationId))).get(0);
+    }
+
+    private record Inbound(SessionAddress address, String type, String clientMsgId, ObjectNode payload,
+            String correlationId) {
+    }
+
+    /** Reserves seqs for and inserts inbound events, each step one round trip; a repeated client id fails them all. */
+    private List<AppendResult> insertInbound(List<Inbound> inbound) {
+        List<SessionStore.Slot> slots = sessions.reserveInboundSeqs(inbound.stream().map(Inbound::address).toList());
         String sql = """
                 INSERT INTO events (tenant_id, session_id, seq, type, payload, client_msg_id, correlation_id)
                 VALUES (?, ?, ?, ?, ?::jsonb, ?, ?)
                 ON CONFLICT (session_id, client_msg_id) DO NOTHING""";
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setObject(1, address.tenant().value());
-            ps.setLong(2, slot.sessionId());
-            ps.setLong(3, slot.seq());
-            ps.setString(4, type);
-            ps.setString(5, json(payload));
-            ps.setString(6, clientMsgId);
-            ps.setString(7, correlationId);
-            if (ps.executeUpdate() == 0) {
-                throw new DuplicateClientId();
+            for (int i = 0; i < inbound.size(); i++) {
+                Inbound event = inbound.get(i);
+                ps.setObject(1, event.address().tenant().value());
+                ps.setLong(2, slots.get(i).sessionId());
+                ps.setLong(3, slots.get(i).seq());
+                ps.setString(4, event.type());
+                ps.setString(5, json(event.payload()));
+                ps.setString(6, event.clientMsgId());
+                ps.setString(7, event.correlationId());
+                ps.addBatch();
+            }
+            for (int count : ps.executeBatch()) {
+                if (count == 0) {
+                    throw new DuplicateClientId();
+                }
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("could not append to session " + slot.sessionId(), e);
+            throw new IllegalStateException("could not append " + inbound.size() + " events", e);
         }
-        appendedCounter.increment();
-        appended.fire(new EventAppended(slot.sessionId(), slot.seq()));
-        return new AppendResult(slot.sessionId(), slot.seq(), false);
+        Instant now = Instant.now();
+        List<AppendResult> results = new ArrayList<>(inbound.size());
+        for (int i = 0; i < inbound.size(); i++) {
+            Inbound event = inbound.get(i);
+            SessionStore.Slot slot = slots.get(i);
+            appendedCounter.increment();
+            appended.fire(new EventAppended(new StoredEvent(slot.sessionId(), slot.seq(), event.type(), event.payload(),
+                    event.clientMsgId(), event.correlationId(), now), slot.priorInboundSeq()));
+            results.add(new AppendResult(slot.sessionId(), slot.seq(), false));
+        }
+        return results;
     }
 
     /** Writes events derived from processing, at seqs the caller reserved, in the caller's transaction. */
     @Transactional(Transactional.TxType.MANDATORY)
     public void appendDerived(TenantId tenant, long sessionId, long firstSeq, List<NewEvent> events,
             String correlationId) {
-        if (events.isEmpty()) {
+        appendDerivedAll(List.of(new Derived(tenant, sessionId, firstSeq, events, correlationId)));
+    }
+
+    /** Derived events of one session at the seqs reserved for them from {@code firstSeq} on. */
+    public record Derived(TenantId tenant, long sessionId, long firstSeq, List<NewEvent> events,
+            String correlationId) {
+    }
+
+    /** {@link #appendDerived} for several sessions in one round trip (a JDBC batch). */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void appendDerivedAll(List<Derived> all) {
+        if (all.stream().allMatch(d -> d.events().isEmpty())) {
             return;
         }
         String sql = """
                 INSERT INTO events (tenant_id, session_id, seq, type, payload, correlation_id)
                 VALUES (?, ?, ?, ?, ?::jsonb, ?)""";
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            long seq = firstSeq;
-            for (NewEvent event : events) {
-                ps.setObject(1, tenant.value());
-                ps.setLong(2, sessionId);
-                ps.setLong(3, seq++);
-                ps.setString(4, event.type());
-                ps.setString(5, json(event.payload()));
-                ps.setString(6, correlationId);
-                ps.addBatch();
+            for (Derived derived : all) {
+                long seq = derived.firstSeq();
+                for (NewEvent event : derived.events()) {
+                    ps.setObject(1, derived.tenant().value());
+                    ps.setLong(2, derived.sessionId());
+                    ps.setLong(3, seq++);
+                    ps.setString(4, event.type());
+                    ps.setString(5, json(event.payload()));
+                    ps.setString(6, derived.correlationId());
+                    ps.addBatch();
+                }
             }
             ps.executeBatch();
         } catch (SQLException e) {
-            throw new IllegalStateException("could not write derived events of session " + sessionId, e);
+            throw new IllegalStateException("could not write derived events of " + all.size() + " sessions", e);
         }
     }
 

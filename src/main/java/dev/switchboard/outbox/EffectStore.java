@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,6 +20,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Predicate;
 import javax.sql.DataSource;
 
 /** The {@code effects} table. */
@@ -41,42 +43,59 @@ class EffectStore {
     }
 
     /**
-     * Inserts effects at the seqs the caller reserved. {@code due} false means the effect waits for
-     * its client ({@link EffectStatus#AWAITING_CLIENT}: no background attempts). The dedupe key makes a second insert for the same reply fail.
+     * Inserts the effects of several sessions at the seqs their callers reserved, in one round trip (a
+     * JDBC batch); returns the stored effects of each. Effects not {@code due} wait for their client
+     * ({@link EffectStatus#AWAITING_CLIENT}: no background attempts). The dedupe key makes a second
+     * insert for the same reply fail.
      */
     @Transactional(Transactional.TxType.MANDATORY)
-    List<Effect> insert(SessionAddress address, long sessionId, long firstSeq, long replyTo, List<NewEffect> effects,
-            boolean due) {
+    List<List<Effect>> insertAll(List<SessionEffects> all, Predicate<SessionEffects> due) {
         String sql = "INSERT INTO effects (tenant_id, channel, session_key, session_id, seq, reply_to, type, payload, "
-                + "dedupe_key, message_status, status, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, "
+                + "dedupe_key, message_status, status, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, "
                 // a due effect is leased to its delivery lane first: the sweep claims it only if the lane
                 // has not marked it sent (or failed) within the lease, so the two never send it together
-                + (due ? EffectStatus.PENDING.literal() + ", now() + " + leaseMillis + " * interval '1 millisecond'"
-                        : EffectStatus.AWAITING_CLIENT.literal() + ", NULL")
-                + ") RETURNING " + COLUMNS;
-        List<Effect> stored = new ArrayList<>(effects.size());
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            long seq = firstSeq;
-            int index = 0;
-            for (NewEffect effect : effects) {
-                ps.setObject(1, address.tenant().value());
-                ps.setString(2, address.channel());
-                ps.setString(3, address.key());
-                ps.setLong(4, sessionId);
-                ps.setLong(5, seq++);
-                ps.setLong(6, replyTo);
-                ps.setString(7, effect.type());
-                ps.setString(8, mapper.writeValueAsString(effect.payload()));
-                ps.setString(9, sessionId + ":" + replyTo + ":" + index++);
-                ps.setString(10, Effect.MESSAGE.equals(effect.type()) ? MessageStatus.PENDING.wire() : null);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    stored.add(read(rs));
+                + "CASE WHEN ? THEN now() + " + leaseMillis + " * interval '1 millisecond' END) RETURNING " + COLUMNS;
+        List<List<Effect>> stored = new ArrayList<>(all.size());
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
+            int rows = 0;
+            for (SessionEffects effects : all) {
+                boolean isDue = due.test(effects);
+                long seq = effects.firstSeq();
+                int index = 0;
+                for (NewEffect effect : effects.effects()) {
+                    ps.setObject(1, effects.address().tenant().value());
+                    ps.setString(2, effects.address().channel());
+                    ps.setString(3, effects.address().key());
+                    ps.setLong(4, effects.sessionId());
+                    ps.setLong(5, seq++);
+                    ps.setLong(6, effects.replyTo());
+                    ps.setString(7, effect.type());
+                    ps.setString(8, mapper.writeValueAsString(effect.payload()));
+                    ps.setString(9, effects.sessionId() + ":" + effects.replyTo() + ":" + index++);
+                    ps.setString(10, Effect.MESSAGE.equals(effect.type()) ? MessageStatus.PENDING.wire() : null);
+                    ps.setString(11, (isDue ? EffectStatus.PENDING : EffectStatus.AWAITING_CLIENT).wire());
+                    ps.setBoolean(12, isDue);
+                    ps.addBatch();
+                    rows++;
+                }
+            }
+            if (rows > 0) {
+                ps.executeBatch();
+            }
+            try (ResultSet rs = rows > 0 ? ps.getGeneratedKeys() : null) {
+                for (SessionEffects effects : all) {
+                    List<Effect> one = new ArrayList<>(effects.effects().size());
+                    for (int i = 0; i < effects.effects().size(); i++) {
+                        rs.next();
+                        one.add(read(rs));
+                    }
+                    stored.add(one);
                 }
             }
             return stored;
         } catch (SQLException | JsonProcessingException e) {
-            throw new IllegalStateException("could not record effects of session " + sessionId, e);
+            throw new IllegalStateException("could not record effects of " + all.size() + " sessions", e);
         }
     }
 

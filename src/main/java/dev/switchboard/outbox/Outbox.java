@@ -34,13 +34,24 @@ public class Outbox {
     @Transactional(Transactional.TxType.MANDATORY)
     public List<Effect> record(SessionAddress address, long sessionId, long firstSeq, long replyTo,
             List<NewEffect> effects) {
-        if (effects.isEmpty()) {
-            return List.of();
+        return recordAll(List.of(new SessionEffects(address, sessionId, firstSeq, replyTo, effects))).get(0);
+    }
+
+    /** {@link #record} for several sessions in one round trip; the stored effects of each, in order. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public List<List<Effect>> recordAll(List<SessionEffects> all) {
+        if (all.stream().allMatch(e -> e.effects().isEmpty())) {
+            return all.stream().map(e -> List.<Effect>of()).toList();
         }
-        ChannelDelivery delivery = channels.get(address.channel());
-        boolean due = delivery == null || !delivery.clientResumes();
-        List<Effect> stored = store.insert(address, sessionId, firstSeq, replyTo, effects, due);
-        committed.fire(new EffectsCommitted(sessionId, stored));
+        List<List<Effect>> stored = store.insertAll(all, effects -> {
+            ChannelDelivery delivery = channels.get(effects.address().channel());
+            return delivery == null || !delivery.clientResumes();
+        });
+        for (int i = 0; i < all.size(); i++) {
+            if (!stored.get(i).isEmpty()) {
+                committed.fire(new EffectsCommitted(all.get(i).sessionId(), stored.get(i)));
+            }
+        }
         return stored;
     }
 

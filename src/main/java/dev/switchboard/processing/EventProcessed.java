@@ -4,8 +4,7 @@ import dev.switchboard.events.StoredEvent;
 import dev.switchboard.sessions.SessionAddress;
 
 /**
- * Fired inside the transaction that commits the processing of one inbound event, so an observer may
- * write in it (the conversation it belongs to): the event, the state before and after, the effect seq
+ * The processing of one inbound event, as {@link ProcessingCommitted} tells it: the event, the state before and after, the effect seq
  * of what was said ({@code null} when the reply was silent), the seq of the outcome's
  * {@code assistant_message} event and what was said.
  */

@@ -31,4 +31,11 @@ public interface ProcessingConfig {
 
     @WithDefault("1m")
     Duration retryMaxBackoff();
+
+    /**
+     * Sessions whose committed state a node keeps in memory, so that their next inbound event, handed
+     * over by the append, is processed without reading the log or the session row (ADR 0012).
+     */
+    @WithDefault("10000")
+    int warmSessions();
 }

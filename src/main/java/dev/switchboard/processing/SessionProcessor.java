@@ -8,6 +8,7 @@ import dev.switchboard.agent.AgentInput;
 import dev.switchboard.agent.AgentReply;
 import dev.switchboard.agent.ConversationState;
 import dev.switchboard.agent.StateChange;
+import dev.switchboard.events.EventAppended;
 import dev.switchboard.events.EventStore;
 import dev.switchboard.events.EventTypes;
 import dev.switchboard.events.InboundFields;
@@ -17,6 +18,7 @@ import dev.switchboard.ops.CorrelationId;
 import dev.switchboard.outbox.Effect;
 import dev.switchboard.outbox.NewEffect;
 import dev.switchboard.outbox.Outbox;
+import dev.switchboard.outbox.SessionEffects;
 import dev.switchboard.sessions.CorruptSessionException;
 import dev.switchboard.sessions.SessionAddress;
 import dev.switchboard.sessions.SessionState;
@@ -31,6 +33,8 @@ import dev.switchboard.storage.GroupCommitter;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -64,11 +68,13 @@ public class SessionProcessor {
     private final Counter agentFailures;
     private final Counter checksumMismatches;
     private final GroupCommitter<Outcome, SessionState> committer;
-    private final Event<EventProcessed> processed;
+    private final Event<ProcessingCommitted> processed;
+    private final WarmSessions warm;
 
     SessionProcessor(SessionStore sessions, EventStore events, Outbox outbox, Agent agent, ObjectMapper mapper,
-            ProcessingConfig config, MeterRegistry registry, Event<EventProcessed> processed) {
+            ProcessingConfig config, MeterRegistry registry, Event<ProcessingCommitted> processed) {
         this.processed = processed;
+        this.warm = new WarmSessions(config.warmSessions());
         this.sessions = sessions;
         this.events = events;
         this.outbox = outbox;
@@ -90,14 +96,20 @@ public class SessionProcessor {
 
     /** Processes the session's unprocessed inbound events, in seq order, until it has caught up. */
     public void drain(long sessionId) {
-        SessionState state = null;
+        SessionState state = warm.state(sessionId);
         while (true) {
             Work work;
-            try {
-                work = nextWork(sessionId, state);
-            } catch (CorruptSessionException e) {
-                quarantine(e);
-                return;
+            List<StoredEvent> handed = state == null ? List.of()
+                    : warm.next(sessionId, state.processedSeq(), config.batchSize());
+            if (!handed.isEmpty()) {
+                work = new Work(state, handed);
+            } else {
+                try {
+                    work = nextWork(sessionId, state);
+                } catch (CorruptSessionException e) {
+                    quarantine(e);
+                    return;
+                }
             }
             if (work == null) {
                 return;
@@ -106,16 +118,28 @@ public class SessionProcessor {
             try {
                 for (StoredEvent event : work.events()) {
                     state = processOrFail(state, event);
+                    warm.committed(state);
                 }
             } catch (StaleSessionException e) {
                 conflicts.increment();
                 LOG.debugf("session %d changed under us; reloading", sessionId);
+                warm.forget(sessionId);
                 state = null;
             }
             if (state != null && state.caughtUp()) {
                 return;
             }
         }
+    }
+
+    /** An inbound event committed: it is handed to the session's worker in memory. */
+    void onAppended(EventAppended appended) {
+        warm.appended(appended);
+    }
+
+    /** The expiry changed the session's row: its next event is read from the log. */
+    void onExpired(@Observes(during = TransactionPhase.AFTER_SUCCESS) SessionExpired expired) {
+        warm.forget(expired.sessionId());
     }
 
     private record Work(SessionState state, List<StoredEvent> events) {
@@ -259,45 +283,69 @@ public class SessionProcessor {
                 "agent reply");
     }
 
-    /** Everything processing one event writes, committed together by {@link #write(Outcome)}. */
+    /** Everything processing one event writes, committed together by {@link #write(List)}. */
     private record Outcome(SessionState prior, StoredEvent event, AgentReply reply, List<NewEvent> derived,
             ObjectNode assistant, List<NewEffect> effects, int replyIndex) {
     }
 
     private List<SessionState> writeAll(List<Outcome> outcomes) {
-        return QuarkusTransaction.requiringNew().call(() -> outcomes.stream().map(this::write).toList());
+        return QuarkusTransaction.requiringNew().call(() -> write(outcomes));
     }
 
     private SessionState writeOne(Outcome outcome) {
-        return QuarkusTransaction.requiringNew().call(() -> write(outcome));
+        return QuarkusTransaction.requiringNew().call(() -> write(List.of(outcome)).get(0));
     }
 
-    /** State, cursor, derived events and effects of one event; joins the caller's transaction. */
-    private SessionState write(Outcome o) {
-        SessionState state = o.prior();
-        SessionStore.Committed committed = sessions.commit(state, o.reply().nextState(), o.reply().data(),
-                o.event().seq(), o.derived().size(), o.effects().size());
-        if (o.replyIndex() >= 0) {
-            o.assistant().put("effectSeq", committed.firstEffectSeq() + o.replyIndex());
+    /**
+     * State, cursor, derived events and effects of each outcome (of different sessions), joining the
+     * caller's transaction; each table is written in one round trip for all of them.
+     */
+    private List<SessionState> write(List<Outcome> outcomes) {
+        List<SessionStore.Committed> committed = sessions.commitAll(outcomes.stream()
+                .map(o -> new SessionStore.Commit(o.prior(), o.reply().nextState(), o.reply().data(), o.event().seq(),
+                        o.derived().size(), o.effects().size()))
+                .toList());
+        List<EventStore.Derived> derived = new ArrayList<>(outcomes.size());
+        List<SessionEffects> effects = new ArrayList<>(outcomes.size());
+        List<EventProcessed> processedEvents = new ArrayList<>(outcomes.size());
+        List<SessionState> next = new ArrayList<>(outcomes.size());
+        for (int i = 0; i < outcomes.size(); i++) {
+            Outcome o = outcomes.get(i);
+            SessionStore.Committed c = committed.get(i);
+            SessionState state = o.prior();
+            Long replyEffectSeq = o.replyIndex() >= 0 ? c.firstEffectSeq() + o.replyIndex() : null;
+            if (replyEffectSeq != null) {
+                o.assistant().put("effectSeq", replyEffectSeq);
+            }
+            derived.add(new EventStore.Derived(state.tenant(), state.id(), c.firstEventSeq(), o.derived(),
+                    o.event().correlationId()));
+            effects.add(new SessionEffects(state.address(), state.id(), c.firstEffectSeq(), o.event().seq(),
+                    o.effects()));
+            processedEvents.add(new EventProcessed(state.address(), state.id(), o.event(), state.state(),
+                    o.reply().nextState(), replyEffectSeq, c.firstEventSeq() + o.derived().size() - 1,
+                    o.reply().text()));
+            next.add(c.state());
         }
-        events.appendDerived(state.tenant(), state.id(), committed.firstEventSeq(), o.derived(),
-                o.event().correlationId());
-        outbox.record(state.address(), state.id(), committed.firstEffectSeq(), o.event().seq(), o.effects());
-        processed.fire(new EventProcessed(state.address(), state.id(), o.event(), state.state(),
-                o.reply().nextState(), o.replyIndex() >= 0 ? committed.firstEffectSeq() + o.replyIndex() : null,
-                committed.firstEventSeq() + o.derived().size() - 1, o.reply().text()));
-        return committed.state();
+        events.appendDerivedAll(derived);
+        outbox.recordAll(effects);
+        processed.fire(new ProcessingCommitted(processedEvents));
+        return next;
     }
 
-    /** A session whose state fails verification is stopped and the failure recorded in its log. */
+    /** A session whose state fails verification is stopped and the failure recorded in its log, once. */
     private void quarantine(CorruptSessionException e) {
-        checksumMismatches.increment();
-        LOG.errorf("session %d: %s; processing stopped", e.sessionId(), e.getMessage());
-        QuarkusTransaction.requiringNew().run(() -> {
+        boolean stopped = QuarkusTransaction.requiringNew().call(() -> {
+            if (!sessions.markCorrupt(e.sessionId())) {
+                return false;
+            }
             events.appendRecord(e.tenant(), e.sessionId(), new NewEvent(EventTypes.ERROR, mapper.createObjectNode()
                     .put("code", "checksum_mismatch")
                     .put("message", "stored session state does not match its checksum; processing stopped")), null);
-            sessions.markCorrupt(e.sessionId());
+            return true;
         });
+        if (stopped) {
+            checksumMismatches.increment();
+            LOG.errorf("session %d: %s; processing stopped", e.sessionId(), e.getMessage());
+        }
     }
 }

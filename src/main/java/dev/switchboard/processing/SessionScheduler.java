@@ -71,6 +71,7 @@ public class SessionScheduler {
     }
 
     void onAppended(@Observes(during = TransactionPhase.AFTER_SUCCESS) EventAppended appended) {
+        processor.onAppended(appended);
         signal(appended.sessionId());
     }
 

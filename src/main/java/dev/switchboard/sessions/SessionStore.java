@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -41,8 +42,11 @@ public class SessionStore {
         this.initialChecksum = checksum.of(INITIAL_STATE, checksum.canonicalJson(Map.of()), 0);
     }
 
-    /** Where a new event was placed in a session's log. */
-    public record Slot(long sessionId, long seq) {
+    /**
+     * Where a new inbound event was placed in a session's log, and the seq of the inbound event
+     * before it (0 for the first).
+     */
+    public record Slot(long sessionId, long seq, long priorInboundSeq) {
     }
 
     /** The seqs a processing commit reserved: derived events start at firstEventSeq, effects at firstEffectSeq. */
@@ -55,26 +59,47 @@ public class SessionStore {
      */
     @Transactional
     public Slot reserveInboundSeq(SessionAddress address) {
+        return reserveInboundSeqs(List.of(address)).get(0);
+    }
+
+    /**
+     * {@link #reserveInboundSeq} for several addresses in one round trip (a JDBC batch, run in list
+     * order, so the rows are locked in the caller's order); an address may repeat.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public List<Slot> reserveInboundSeqs(List<SessionAddress> addresses) {
         String sql = """
                 INSERT INTO sessions (tenant_id, channel, external_key, state, data, checksum, last_seq, last_inbound_seq)
                 VALUES (?, ?, ?, ?, '{}'::jsonb, ?, 1, 1)
                 ON CONFLICT (tenant_id, channel, external_key) DO UPDATE
                    SET last_seq = sessions.last_seq + 1,
                        last_inbound_seq = sessions.last_seq + 1,
+                       prior_inbound_seq = sessions.last_inbound_seq,
                        last_activity_at = now()
-                RETURNING id, last_seq""";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setObject(1, address.tenant().value());
-            ps.setString(2, address.channel());
-            ps.setString(3, address.key());
-            ps.setString(4, INITIAL_STATE);
-            ps.setString(5, initialChecksum);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return new Slot(rs.getLong(1), rs.getLong(2));
+                RETURNING id, last_seq, prior_inbound_seq""";
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
+            for (SessionAddress address : addresses) {
+                ps.setObject(1, address.tenant().value());
+                ps.setString(2, address.channel());
+                ps.setString(3, address.key());
+                ps.setString(4, INITIAL_STATE);
+                ps.setString(5, initialChecksum);
+                ps.addBatch();
             }
+            ps.executeBatch();
+            List<Slot> slots = new ArrayList<>(addresses.size());
+            try (ResultSet rs = ps.getGeneratedKeys()) {
+                while (rs.next()) {
+                    slots.add(new Slot(rs.getLong(1), rs.getLong(2), rs.getLong(3)));
+                }
+            }
+            if (slots.size() != addresses.size()) {
+                throw new IllegalStateException("reserved " + slots.size() + " seqs for " + addresses.size() + " events");
+            }
+            return slots;
         } catch (SQLException e) {
-            throw new IllegalStateException("could not reserve an event seq for " + address, e);
+            throw new IllegalStateException("could not reserve event seqs for " + addresses.size() + " events", e);
         }
     }
 
@@ -138,6 +163,69 @@ public class SessionStore {
         return write(prior, newState, newData, processedSeq, derivedEvents, effects, null);
     }
 
+    /** What processing one inbound event changes in its session's row (see {@link #commitAll}). */
+    public record Commit(SessionState prior, String newState, Map<String, Object> newData, long processedSeq,
+            int derivedEvents, int effects) {
+    }
+
+    /**
+     * {@link #commit} for several sessions in one round trip (a JDBC batch, run in list order, so the
+     * rows are locked in the caller's order).
+     *
+     * @throws StaleSessionException when any row is no longer at its prior's version and cursor
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public List<Committed> commitAll(List<Commit> commits) {
+        String sql = """
+                UPDATE sessions
+                   SET state = ?, data = ?::jsonb, version = ?, checksum = ?, processed_seq = ?,
+                       last_seq = last_seq + ?, effect_seq = effect_seq + ?, last_activity_at = now()
+                 WHERE id = ? AND version = ? AND processed_seq = ? AND status = 'active' AND state = ? AND data = ?::jsonb
+                RETURNING id, last_seq, effect_seq, last_inbound_seq""";
+        // with generated keys, a batch hands back every statement's RETURNING rows
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
+            for (Commit commit : commits) {
+                SessionState prior = commit.prior();
+                String canonicalData = checksum.canonicalJson(commit.newData());
+                ps.setString(1, commit.newState());
+                ps.setString(2, canonicalData);
+                ps.setLong(3, prior.version() + 1);
+                ps.setString(4, checksum.of(commit.newState(), canonicalData, prior.version() + 1));
+                ps.setLong(5, commit.processedSeq());
+                ps.setInt(6, commit.derivedEvents());
+                ps.setInt(7, commit.effects());
+                ps.setLong(8, prior.id());
+                ps.setLong(9, prior.version());
+                ps.setLong(10, prior.processedSeq());
+                // the row must still hold what the prior says (verified when it was loaded, or written by the
+                // last commit): a row changed behind our back is stale, and its reload verifies it again
+                ps.setString(11, prior.state());
+                ps.setString(12, checksum.canonicalJson(prior.data()));
+                ps.addBatch();
+            }
+            int[] counts = ps.executeBatch();
+            List<Committed> committed = new ArrayList<>(commits.size());
+            try (ResultSet rs = ps.getGeneratedKeys()) {
+                for (int i = 0; i < commits.size(); i++) {
+                    Commit commit = commits.get(i);
+                    SessionState prior = commit.prior();
+                    if (counts[i] != 1 || !rs.next() || rs.getLong(1) != prior.id()) {
+                        throw new StaleSessionException(prior.id(), prior.version());
+                    }
+                    SessionState next = new SessionState(prior.id(), prior.tenant(), prior.channel(), prior.key(),
+                            commit.newState(), commit.newData(), prior.version() + 1, commit.processedSeq(),
+                            rs.getLong(4), prior.status());
+                    committed.add(new Committed(next, rs.getLong(2) - commit.derivedEvents() + 1,
+                            rs.getLong(3) - commit.effects() + 1));
+                }
+            }
+            return committed;
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not commit " + commits.size() + " sessions", e);
+        }
+    }
+
     /**
      * The commit of an inactivity expiry: like {@link #commit}, and only while the session is still
      * idle since before {@code idleBefore} with no inbound event waiting. An append locks the row and
@@ -188,10 +276,11 @@ public class SessionStore {
         }
     }
 
-    /** Stops processing a session whose state failed verification. */
+    /** Stops processing a session whose state failed verification; false when it was stopped already. */
     @Transactional
-    public void markCorrupt(long sessionId) {
-        update("UPDATE sessions SET status = ? WHERE id = ?", SessionStatus.CORRUPT.wire(), sessionId);
+    public boolean markCorrupt(long sessionId) {
+        return update("UPDATE sessions SET status = ? WHERE id = ? AND status <> ?", SessionStatus.CORRUPT.wire(),
+                sessionId, SessionStatus.CORRUPT.wire()) == 1;
     }
 
     /**
