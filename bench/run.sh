@@ -31,7 +31,9 @@ log "build"
 mvn -B -q package -DskipTests
 mvn -B -q dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
 CP="target/test-classes:$(cat target/bench.classpath)"
-loadgen() { java -Xmx2g -cp "$CP" dev.switchboard.bench.LoadGenerator --url "http://localhost:$PORT" --out "$JSONL" "$@" >/dev/null; }
+# the load generator shares the two cores with the service and PostgreSQL: C1-compiled code and the
+# serial collector keep its share small (pgbench, the baseline's client, is a lean C program)
+loadgen() { java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx2g -cp "$CP" dev.switchboard.bench.LoadGenerator --url "http://localhost:$PORT" --out "$JSONL" "$@" >/dev/null; }
 
 fresh_db() {
   $PSQL -d postgres -c "DROP DATABASE IF EXISTS $DB" >/dev/null
@@ -77,6 +79,16 @@ for i in $(seq 1 "$RUNS"); do
   echo "  baseline run $i: $tps messages/s" >&2
   note baseline_tps "$tps"
 done
+log "minimal baseline: the same three transactions on the smallest schema, $RUNS x ${SECS}s"
+$PSQL -d $DB -c "CREATE SCHEMA minimal" >/dev/null
+PGOPTIONS="-c search_path=minimal" $PSQL -d $DB -v sessions=64 -f bench/minimal-baseline-setup.sql >/dev/null
+for i in $(seq 1 "$RUNS"); do
+  tps=$(PGOPTIONS="-c search_path=minimal" pgbench -h localhost -U postgres -n -c 64 -j 2 -T "$SECS" \
+        -f bench/minimal-baseline.sql $DB 2>/dev/null | sed -n 's/^tps = \([0-9.]*\).*/\1/p')
+  echo "  minimal baseline run $i: $tps messages/s" >&2
+  note minimal_baseline_tps "$tps"
+done
+$PSQL -d $DB -c "DROP SCHEMA minimal CASCADE" >/dev/null
 for rate in 50 500; do
   rm -f "$OUT"/pgbench-$rate.*
   PGOPTIONS="-c search_path=baseline" pgbench -h localhost -U postgres -n -c 64 -j 2 -T "$SECS" -R "$rate" \
