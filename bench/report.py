@@ -67,6 +67,14 @@ big = median([r["replyMs"]["p50"] for r in by("growth-big")])
 fresh = median([r["replyMs"]["p50"] for r in by("growth-fresh")])
 rows.append(("4. reply p50, session with 100k prior events (ms)", big, fresh, big / fresh if fresh else float("nan"), "<= 1.1 x fresh session"))
 rows.append(("4. stored bytes per message (events + effects)", median(extra.get("bytes_per_message", [])), float("nan"), float("nan"), "report"))
+without = median([r["replyMs"]["p99"] for r in by("resume-without")])
+with_resumer = median([r["replyMs"]["p99"] for r in by("resume-with")])
+if without == without:
+    rows.append(("6. reply p99, 64 sessions, while one client replays 50,000 replies (ms)", with_resumer, without,
+                 with_resumer / without if without else float("nan"), "<= 2 x the run without it"))
+    replays = [r for r in runs if r["label"] == "resumer"]
+    rows.append(("6. replies replayed per second meanwhile", median([r["framesPerSecond"] for r in replays]),
+                 float("nan"), float("nan"), "report"))
 ready = median(extra.get("recovery_ready_s", []))
 drain = median(extra.get("recovery_drain_s", []))
 rows.append(("5. time to ready with 20,000 unprocessed (s)", ready, median(extra.get("first_start_ready_s", [])),
@@ -87,7 +95,7 @@ for name, value, base, ratio, target in rows:
     print(f"| {name} | {fmt(value)} | {fmt(base)} | {fmt(ratio)} | {target} |")
 print()
 print(f"load generator correctness errors: {errors}")
-open_runs = sorted((r for r in runs if r["mode"] == "open" and r["label"].startswith("open-")), key=lambda r: r["offeredRate"])
+open_runs = sorted((r for r in runs if r.get("mode") == "open" and r["label"].startswith("open-")), key=lambda r: r["offeredRate"])
 print()
 print("| offered msg/s | achieved | accepted p50 | accepted p99 | reply p50 | reply p90 | reply p99 | reply max |")
 print("|---:|---:|---:|---:|---:|---:|---:|---:|")

@@ -141,6 +141,18 @@ for i in $(seq 1 "$RUNS"); do
   loadgen --key "$KEY" --mode open --rate 20 --sessions 1 --warmup 3 --duration "$SECS" --prefix growth-big --label growth-big
   loadgen --key "$KEY" --mode open --rate 20 --sessions 1 --warmup 3 --duration "$SECS" --prefix "growth-fresh-$i" --label growth-fresh
 done
+
+RESUME_RATE=${BENCH_RESUME_RATE:-100}
+log "resume: 64 sessions at $RESUME_RATE msg/s, then again while one client replays the 50,000 replies of growth-big-0 over and over"
+for i in $(seq 1 "$RUNS"); do
+  loadgen --key "$KEY" --mode open --rate "$RESUME_RATE" --sessions 64 --warmup 3 --duration "$SECS" --label resume-without
+  java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp "$CP" dev.switchboard.bench.Resumer --url "http://localhost:$PORT" \
+    --key "$KEY" --session growth-big-0 --expect 50000 --duration $((SECS + 4)) --out "$JSONL" >/dev/null &
+  RESUMER=$!
+  sleep 1
+  loadgen --key "$KEY" --mode open --rate "$RESUME_RATE" --sessions 64 --warmup 3 --duration "$SECS" --label resume-with
+  wait "$RESUMER"
+done
 stop_service
 
 log "recovery: 20,000 accepted-but-unprocessed messages in 2,000 sessions at startup"
