@@ -12,7 +12,6 @@ import io.quarkus.websockets.next.WebSocketConnection;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.OptionalLong;
-import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -43,7 +42,7 @@ final class ChatConnection {
     private final Outbox outbox;
     private final SessionStore sessions;
     private final String correlationId;
-    private final Executor replays;
+    private final Replays replays;
     private final Counter closedTooSlow;
     private final int maxPendingFrames;
     private final int page;
@@ -64,7 +63,7 @@ final class ChatConnection {
     private boolean closing;
 
     ChatConnection(WebSocketConnection socket, SessionAddress address, ServerFrames frames, Outbox outbox,
-            SessionStore sessions, String correlationId, Executor replays, Counter closedTooSlow, WebChatConfig config) {
+            SessionStore sessions, String correlationId, Replays replays, Counter closedTooSlow, WebChatConfig config) {
         this.closedTooSlow = closedTooSlow;
         this.socket = socket;
         this.address = address;
@@ -235,13 +234,17 @@ final class ChatConnection {
 
     /** Runs (or, after a pause, continues) the replay on the replay executor, as the session's tenant. */
     private void runReplay() {
-        replays.execute(() -> DatabaseScope.asTenant(address.tenant(), this::replay));
+        replays.run(() -> replayAsTenant(false));
+    }
+
+    private void replayAsTenant(boolean pageReserved) {
+        DatabaseScope.asTenant(address.tenant(), () -> replay(pageReserved));
     }
 
     /** Reads the table after {@code sentUpTo} until caught up; pauses (returns) while the client is behind. */
-    private void replay() {
+    private void replay(boolean pageReserved) {
         try {
-            while (true) {
+            for (boolean reserved = pageReserved;; reserved = false) {
                 long from;
                 synchronized (this) {
                     if (closing || !socket.isOpen()) {
@@ -257,6 +260,17 @@ final class ChatConnection {
                         }
                     }
                     from = sentUpTo;
+                }
+                long wait = reserved ? 0 : replays.reserve(page);
+                if (wait > 0) {
+                    // past the node's replay budget: this page goes when its turn comes
+                    replays.runAfter(() -> replayAsTenant(true), wait);
+                    return;
+                }
+                synchronized (this) {
+                    if (sentUpTo != from) {
+                        continue;
+                    }
                     offeredDuringReplay = false;
                 }
                 long id = resolveSessionId();

@@ -9,9 +9,6 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.event.Observes;
 import java.util.Set;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -19,7 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 @ApplicationScoped
 class ConnectionRegistry {
     private final WebChatConfig config;
-    private final ExecutorService replays;
+    private final Replays replays;
     private final Counter closedTooSlow;
     private final ConcurrentHashMap<SessionAddress, Set<ChatConnection>> bySession = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, ChatConnection> byId = new ConcurrentHashMap<>();
@@ -27,12 +24,7 @@ class ConnectionRegistry {
 
     ConnectionRegistry(WebChatConfig config, MeterRegistry registry) {
         this.config = config;
-        AtomicInteger n = new AtomicInteger();
-        this.replays = Executors.newFixedThreadPool(config.replayThreads(), r -> {
-            Thread t = new Thread(r, "chat-replay-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.replays = new Replays(config.replayThreads(), config.replayFramesPerSecond());
         this.closedTooSlow = Counter.builder("switchboard.web.sockets.closed.too.slow")
                 .description("Chat sockets closed because their client did not read its frames").register(registry);
         Gauge.builder("switchboard.web.sockets.open", open, AtomicInteger::get)
@@ -66,7 +58,7 @@ class ConnectionRegistry {
         return bySession.getOrDefault(address, Set.of());
     }
 
-    Executor replays() {
+    Replays replays() {
         return replays;
     }
 
@@ -83,6 +75,6 @@ class ConnectionRegistry {
     }
 
     void shutdown(@Observes ShutdownEvent ignored) {
-        replays.shutdownNow();
+        replays.shutdown();
     }
 }

@@ -28,4 +28,11 @@ public interface WebChatConfig {
     /** Threads that replay missed effects to resuming sockets (reading the outbox table). */
     @WithDefault("4")
     int replayThreads();
+
+    /**
+     * Replayed frames per second on this node, shared by every resuming socket (0: no limit), so that a
+     * client catching up on a long history cannot take the cores from live traffic.
+     */
+    @WithDefault("5000")
+    int replayFramesPerSecond();
 }
