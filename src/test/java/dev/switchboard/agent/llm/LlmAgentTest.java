@@ -34,6 +34,8 @@ class LlmAgentTest {
     URI base;
     @Inject
     DataSource dataSource;
+    @Inject
+    LlmAnswerer answerer;
 
     FakeLlmServer llm = FakeLlmServer.get();
     Db db;
@@ -175,6 +177,25 @@ class LlmAgentTest {
         JsonNode call = lastCall("llm-dies");
         assertEquals(2, call.path("streamedTokens").asInt());
         assertTrue(call.path("fallbackReason").asText().startsWith("stream_broken"), call.toString());
+    }
+
+    @Test
+    void aTimedOutCallLeavesTheCallingWorkerUninterrupted() {
+        // the timeout interrupts the waiting thread; left set, the interrupt would fail the worker's next
+        // wait (the processing commit) and send a processed event into failure and backoff
+        llm.mode = FakeLlmServer.Mode.HANG_BEFORE_FIRST_TOKEN;
+        try {
+            LlmAnswerer.Answer answer = answerer.answer(new dev.switchboard.agent.AgentInput(
+                    dev.switchboard.sessions.SessionAddress.web(new dev.switchboard.tenants.TenantId(
+                            UUID.fromString(tenant.tenantId())), "llm-interrupt"), -1, "idle", java.util.Map.of(), 1,
+                    "user_message", "what are your prices?"));
+            assertEquals("timeout", answer.call().fallbackReason());
+            org.junit.jupiter.api.Assertions.assertFalse(Thread.currentThread().isInterrupted(),
+                    "the caller's interrupt flag is clear after a timed-out call");
+        } finally {
+            Thread.interrupted();
+            llm.releaseHung();
+        }
     }
 
     @Test
