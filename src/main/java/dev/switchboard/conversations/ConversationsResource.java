@@ -32,7 +32,6 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -296,16 +295,10 @@ public class ConversationsResource {
 
     private String text(JsonNode request) {
         JsonNode node = request.path("text");
-        if (!node.isTextual() || node.asText().isBlank()) {
-            throw ProblemException.badRequest("'text' is required and must not be blank.");
-        }
-        String text = node.asText();
-        String problem = MessageText.problem("text", text);
+        String text = node.isTextual() ? node.asText() : null;
+        String problem = MessageText.textProblem(text, maxTextBytes);
         if (problem != null) {
             throw ProblemException.badRequest(problem + ".");
-        }
-        if (text.getBytes(StandardCharsets.UTF_8).length > maxTextBytes) {
-            throw ProblemException.badRequest("'text' is limited to " + maxTextBytes + " bytes.");
         }
         return text;
     }

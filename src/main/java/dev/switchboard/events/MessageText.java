@@ -1,5 +1,7 @@
 package dev.switchboard.events;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * What PostgreSQL can store of customer-supplied strings (message texts, client message ids).
  * A {@code text} or {@code jsonb} value cannot hold U+0000, and a string with an unpaired UTF-16
@@ -30,6 +32,24 @@ public final class MessageText {
             if (Character.isLowSurrogate(c)) {
                 return "'" + field + "' contains an unpaired UTF-16 surrogate (not valid Unicode text)";
             }
+        }
+        return null;
+    }
+
+    /**
+     * Why a message {@code text} from an API request is refused (missing or blank, not storable, over
+     * {@code maxBytes} in UTF-8), or null when it is fine. Names the field, never quotes the value.
+     */
+    public static String textProblem(String text, int maxBytes) {
+        if (text == null || text.isBlank()) {
+            return "'text' is required and must not be blank";
+        }
+        String unstorable = problem("text", text);
+        if (unstorable != null) {
+            return unstorable;
+        }
+        if (text.getBytes(StandardCharsets.UTF_8).length > maxBytes) {
+            return "'text' is limited to " + maxBytes + " bytes";
         }
         return null;
     }

@@ -39,7 +39,6 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -230,18 +229,12 @@ public class SessionsResource {
         if (message.id() != null && (message.id().isEmpty() || message.id().length() > MAX_ID_LENGTH)) {
             throw ProblemException.badRequest("'id' must be 1 to " + MAX_ID_LENGTH + " characters.");
         }
-        if (message.text() == null || message.text().isBlank()) {
-            throw ProblemException.badRequest("'text' is required and must not be blank.");
+        String problem = MessageText.problem("id", message.id());
+        if (problem == null) {
+            problem = MessageText.textProblem(message.text(), maxTextBytes);
         }
-        String unstorable = MessageText.problem("id", message.id());
-        if (unstorable == null) {
-            unstorable = MessageText.problem("text", message.text());
-        }
-        if (unstorable != null) {
-            throw ProblemException.badRequest(unstorable + ".");
-        }
-        if (message.text().getBytes(StandardCharsets.UTF_8).length > maxTextBytes) {
-            throw ProblemException.badRequest("'text' is limited to " + maxTextBytes + " bytes.");
+        if (problem != null) {
+            throw ProblemException.badRequest(problem + ".");
         }
         return message;
     }
