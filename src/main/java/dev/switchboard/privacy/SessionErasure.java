@@ -14,6 +14,7 @@ import dev.switchboard.sessions.SessionView;
 import dev.switchboard.sessions.StaleSessionException;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -33,8 +34,11 @@ public class SessionErasure {
     private final Outbox outbox;
     private final DeskFeed deskFeed;
     private final ObjectMapper mapper;
+    private final Event<SessionErased> erased;
 
-    SessionErasure(SessionStore sessions, EventStore events, Outbox outbox, DeskFeed deskFeed, ObjectMapper mapper) {
+    SessionErasure(SessionStore sessions, EventStore events, Outbox outbox, DeskFeed deskFeed, ObjectMapper mapper,
+            Event<SessionErased> erased) {
+        this.erased = erased;
         this.deskFeed = deskFeed;
         this.sessions = sessions;
         this.events = events;
@@ -56,6 +60,7 @@ public class SessionErasure {
                 events.appendDerived(state.tenant(), state.id(), committed.firstEventSeq(), List.of(new NewEvent(
                         EventTypes.ERASED, mapper.createObjectNode().put("at", Instant.now().toString())
                                 .put("events", erasedEvents).put("effects", erasedEffects))), null);
+                erased.fire(new SessionErased(state.id()));
             });
         } catch (StaleSessionException busy) {
             throw new ProblemException(409, "session-busy", "Session busy",

@@ -19,6 +19,7 @@ import dev.switchboard.outbox.Effect;
 import dev.switchboard.outbox.NewEffect;
 import dev.switchboard.outbox.Outbox;
 import dev.switchboard.outbox.SessionEffects;
+import dev.switchboard.privacy.SessionErased;
 import dev.switchboard.sessions.CorruptSessionException;
 import dev.switchboard.sessions.SessionAddress;
 import dev.switchboard.sessions.SessionState;
@@ -140,6 +141,11 @@ public class SessionProcessor {
     /** The expiry changed the session's row: its next event is read from the log. */
     void onExpired(@Observes(during = TransactionPhase.AFTER_SUCCESS) SessionExpired expired) {
         warm.forget(expired.sessionId());
+    }
+
+    /** The erasure emptied the session's data: no copy of what it held stays in memory here. */
+    void onErased(@Observes(during = TransactionPhase.AFTER_SUCCESS) SessionErased erased) {
+        warm.forget(erased.sessionId());
     }
 
     private record Work(SessionState state, List<StoredEvent> events) {
