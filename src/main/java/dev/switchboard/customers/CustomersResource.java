@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.events.MessageText;
+import dev.switchboard.ops.JsonBodies;
 import dev.switchboard.ops.Params;
 import dev.switchboard.ops.ProblemException;
 import dev.switchboard.privacy.SessionErasure;
@@ -146,15 +147,7 @@ public class CustomersResource {
     }
 
     private Changes parse(String body) {
-        try {
-            Changes changes = body == null || body.isBlank() ? null : mapper.readValue(body, Changes.class);
-            if (changes == null) {
-                throw ProblemException.badRequest("A JSON object with the fields to change is required.");
-            }
-            return changes;
-        } catch (JsonProcessingException e) {
-            throw ProblemException.malformedJson(e);
-        }
+        return JsonBodies.required(mapper, body, Changes.class, "A JSON object with the fields to change is required.");
     }
 
     private void requireObject(JsonNode value, String field) {

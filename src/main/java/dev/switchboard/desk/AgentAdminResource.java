@@ -1,9 +1,9 @@
 package dev.switchboard.desk;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.events.MessageText;
 import dev.switchboard.idempotency.IdempotentRequests;
+import dev.switchboard.ops.JsonBodies;
 import dev.switchboard.ops.Params;
 import dev.switchboard.ops.ProblemException;
 import dev.switchboard.tenants.DatabaseScope;
@@ -110,15 +110,8 @@ public class AgentAdminResource {
     }
 
     private NewAgent parse(String body) {
-        try {
-            NewAgent request = body == null || body.isBlank() ? null : mapper.readValue(body, NewAgent.class);
-            if (request == null) {
-                throw ProblemException.badRequest("A JSON body {\"name\": \"…\", \"email\": \"…\"} is required.");
-            }
-            return request;
-        } catch (JsonProcessingException e) {
-            throw ProblemException.malformedJson(e);
-        }
+        return JsonBodies.required(mapper, body, NewAgent.class,
+                "A JSON body {\"name\": \"…\", \"email\": \"…\"} is required.");
     }
 
     private static String field(String value, String field) {

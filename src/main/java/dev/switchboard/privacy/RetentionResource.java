@@ -1,7 +1,7 @@
 package dev.switchboard.privacy;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.ops.JsonBodies;
 import dev.switchboard.ops.ProblemException;
 import dev.switchboard.tenants.DatabaseScope;
 import dev.switchboard.tenants.TenantDirectory;
@@ -40,12 +40,7 @@ public class RetentionResource {
     @Operation(summary = "Set the tenant's retention policy", description = "Days for events, effects and "
             + "idempotency keys; null keeps forever. Enforced by an hourly job in batches.")
     public RetentionPolicy put(@PathParam("id") String id, String body) {
-        RetentionPolicy policy;
-        try {
-            policy = body == null || body.isBlank() ? null : mapper.readValue(body, RetentionPolicy.class);
-        } catch (JsonProcessingException e) {
-            throw ProblemException.malformedJson(e);
-        }
+        RetentionPolicy policy = JsonBodies.optional(mapper, body, RetentionPolicy.class);
         if (policy == null || policy.problem() != null) {
             throw ProblemException.badRequest(policy == null ? "A retention policy object is required."
                     : policy.problem());

@@ -1,8 +1,8 @@
 package dev.switchboard.tenants;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.idempotency.IdempotentRequests;
+import dev.switchboard.ops.JsonBodies;
 import dev.switchboard.ops.ProblemException;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.ws.rs.Consumes;
@@ -136,10 +136,6 @@ public class TenantAdminResource {
     }
 
     private CreateTenant parseBody(String body) {
-        try {
-            return body == null || body.isBlank() ? null : mapper.readValue(body, CreateTenant.class);
-        } catch (JsonProcessingException e) {
-            throw ProblemException.malformedJson(e);
-        }
+        return JsonBodies.optional(mapper, body, CreateTenant.class);
     }
 }

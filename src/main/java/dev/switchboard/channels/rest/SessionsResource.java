@@ -1,6 +1,5 @@
 package dev.switchboard.channels.rest;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.conversations.MessageItem;
@@ -11,6 +10,7 @@ import dev.switchboard.events.EventStore;
 import dev.switchboard.events.MessageText;
 import dev.switchboard.events.StoredEvent;
 import dev.switchboard.idempotency.IdempotentRequests;
+import dev.switchboard.ops.JsonBodies;
 import dev.switchboard.ops.Params;
 import dev.switchboard.ops.ProblemException;
 import dev.switchboard.ops.RequestCorrelation;
@@ -162,11 +162,7 @@ public class SessionsResource {
     }
 
     private TokenRequest parseTokenRequest(String body) {
-        try {
-            return body == null || body.isBlank() ? null : mapper.readValue(body, TokenRequest.class);
-        } catch (JsonProcessingException e) {
-            throw ProblemException.malformedJson(e);
-        }
+        return JsonBodies.optional(mapper, body, TokenRequest.class);
     }
 
     @POST
@@ -217,15 +213,8 @@ public class SessionsResource {
     }
 
     private SendMessage parse(String body) {
-        SendMessage message;
-        try {
-            message = body == null || body.isBlank() ? null : mapper.readValue(body, SendMessage.class);
-        } catch (JsonProcessingException e) {
-            throw ProblemException.malformedJson(e);
-        }
-        if (message == null) {
-            throw ProblemException.badRequest("A JSON body {\"id\": \"…\", \"text\": \"…\"} is required.");
-        }
+        SendMessage message = JsonBodies.required(mapper, body, SendMessage.class,
+                "A JSON body {\"id\": \"…\", \"text\": \"…\"} is required.");
         if (message.id() != null && (message.id().isEmpty() || message.id().length() > MAX_ID_LENGTH)) {
             throw ProblemException.badRequest("'id' must be 1 to " + MAX_ID_LENGTH + " characters.");
         }

@@ -1,8 +1,8 @@
 package dev.switchboard.channels.whatsapp;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.idempotency.IdempotentRequests;
+import dev.switchboard.ops.JsonBodies;
 import dev.switchboard.ops.Params;
 import dev.switchboard.ops.ProblemException;
 import dev.switchboard.tenants.DatabaseScope;
@@ -151,16 +151,8 @@ public class WhatsAppChannelAdminResource {
     }
 
     private ChannelSettings parse(String body) {
-        try {
-            ChannelSettings settings = body == null || body.isBlank() ? null
-                    : mapper.readValue(body, ChannelSettings.class);
-            if (settings == null) {
-                throw ProblemException.badRequest("A JSON object with the channel's settings is required.");
-            }
-            return settings;
-        } catch (JsonProcessingException e) {
-            throw ProblemException.malformedJson(e);
-        }
+        return JsonBodies.required(mapper, body, ChannelSettings.class,
+                "A JSON object with the channel's settings is required.");
     }
 
     private static String required(String value, String field) {
