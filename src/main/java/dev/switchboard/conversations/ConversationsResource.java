@@ -34,6 +34,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
@@ -158,7 +159,7 @@ public class ConversationsResource {
             + "conversation becomes open; unassigning an open one makes it pending again. 409 when resolved.")
     public Response assign(@PathParam("id") String id, String body,
             @HeaderParam(IdempotentRequests.HEADER) String idempotencyKey, @Context UriInfo uri) {
-        return idempotent.execute(tenant.get().value(), idempotencyKey, "POST", uri.getPath(), body, () -> {
+        return action(idempotencyKey, uri, body, () -> {
             JsonNode request = json(body);
             JsonNode target = request.path("agentId");
             if (target.isMissingNode()) {
@@ -170,8 +171,7 @@ public class ConversationsResource {
             Locked locked = lock(id);
             Conversation c = locked.found().conversation();
             ConversationStatus to = switch (c.status()) {
-                case PENDING -> assignee == null ? ConversationStatus.PENDING : ConversationStatus.OPEN;
-                case OPEN -> assignee == null ? ConversationStatus.PENDING : ConversationStatus.OPEN;
+                case PENDING, OPEN -> assignee == null ? ConversationStatus.PENDING : ConversationStatus.OPEN;
                 default -> c.status(); // the bot keeps answering until the person replies
             };
             tracker.changedByDesk(locked.address(), locked.found().sessionId(), c, to, assignee, by,
@@ -187,7 +187,7 @@ public class ConversationsResource {
             + "customer's channel (web socket, WhatsApp) as the agent; the bot stays silent from now on. 202 {seq}.")
     public Response reply(@PathParam("id") String id, String body,
             @HeaderParam(IdempotentRequests.HEADER) String idempotencyKey, @Context UriInfo uri) {
-        return idempotent.execute(tenant.get().value(), idempotencyKey, "POST", uri.getPath(), body, () -> {
+        return action(idempotencyKey, uri, body, () -> {
             JsonNode request = json(body);
             String text = text(request);
             String clientId = clientId(request);
@@ -206,7 +206,7 @@ public class ConversationsResource {
             + "customer. 201 {seq}.")
     public Response note(@PathParam("id") String id, String body,
             @HeaderParam(IdempotentRequests.HEADER) String idempotencyKey, @Context UriInfo uri) {
-        return idempotent.execute(tenant.get().value(), idempotencyKey, "POST", uri.getPath(), body, () -> {
+        return action(idempotencyKey, uri, body, () -> {
             JsonNode request = json(body);
             String text = text(request);
             DeskAgent acting = acting(request);
@@ -225,8 +225,7 @@ public class ConversationsResource {
             + "the conversation is resolved and the bot reset; the customer's next message starts a new one. 202 {seq}.")
     public Response resolve(@PathParam("id") String id, String body,
             @HeaderParam(IdempotentRequests.HEADER) String idempotencyKey, @Context UriInfo uri) {
-        return idempotent.execute(tenant.get().value(), idempotencyKey, "POST", uri.getPath(), body == null ? "" : body,
-                () -> {
+        return action(idempotencyKey, uri, body, () -> {
             DeskAgent acting = acting(json(body));
             Locked locked = lock(id);
             AppendResult result = events.appendDeskEventInTransaction(locked.address(), EventTypes.CONVERSATION_RESOLVED,
@@ -241,12 +240,16 @@ public class ConversationsResource {
             + "goes back to the bot (processed in order like a message). 202 {seq}.")
     public Response release(@PathParam("id") String id, String body,
             @HeaderParam(IdempotentRequests.HEADER) String idempotencyKey, @Context UriInfo uri) {
-        return idempotent.execute(tenant.get().value(), idempotencyKey, "POST", uri.getPath(), body == null ? "" : body,
-                () -> {
+        return action(idempotencyKey, uri, body, () -> {
             Locked locked = lock(id);
             return Response.accepted(new Accepted(events.appendReleaseInTransaction(locked.address(),
                     correlation.get()).seq())).build();
         });
+    }
+
+    /** A desk action under the request's Idempotency-Key: a repeat gets the first one's answer. */
+    private Response action(String idempotencyKey, UriInfo uri, String body, Supplier<Response> command) {
+        return idempotent.execute(tenant.get().value(), idempotencyKey, "POST", uri.getPath(), body, command);
     }
 
     private record Locked(ConversationStore.Found found, SessionAddress address) {
