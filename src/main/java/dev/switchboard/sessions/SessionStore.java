@@ -160,7 +160,7 @@ public class SessionStore {
     @Transactional(Transactional.TxType.MANDATORY)
     public Committed commit(SessionState prior, String newState, Map<String, Object> newData, long processedSeq,
             int derivedEvents, int effects) {
-        return write(prior, newState, newData, processedSeq, derivedEvents, effects, null);
+        return commitAll(List.of(new Commit(prior, newState, newData, processedSeq, derivedEvents, effects))).get(0);
     }
 
     /** What processing one inbound event changes in its session's row (see {@link #commitAll}). */
@@ -234,45 +234,35 @@ public class SessionStore {
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public Committed commitExpiry(SessionState prior, String expiredState, Instant idleBefore, int derivedEvents) {
-        return write(prior, expiredState, Map.of(), prior.processedSeq(), derivedEvents, 0, idleBefore);
-    }
-
-    private Committed write(SessionState prior, String newState, Map<String, Object> newData, long processedSeq,
-            int derivedEvents, int effects, Instant idleBefore) {
         long newVersion = prior.version() + 1;
-        String canonicalData = checksum.canonicalJson(newData);
-        String sum = checksum.of(newState, canonicalData, newVersion);
+        String canonicalData = checksum.canonicalJson(Map.of());
         String sql = """
                 UPDATE sessions
-                   SET state = ?, data = ?::jsonb, version = ?, checksum = ?, processed_seq = ?,
-                       last_seq = last_seq + ?, effect_seq = effect_seq + ?, last_activity_at = now()
-                 WHERE id = ? AND version = ? AND processed_seq = ? AND status = 'active'"""
-                + (idleBefore == null ? "" : " AND last_inbound_seq = processed_seq AND last_activity_at < ?")
-                + " RETURNING last_seq, effect_seq, last_inbound_seq";
+                   SET state = ?, data = ?::jsonb, version = ?, checksum = ?, last_seq = last_seq + ?,
+                       last_activity_at = now()
+                 WHERE id = ? AND version = ? AND processed_seq = ? AND status = 'active'
+                   AND last_inbound_seq = processed_seq AND last_activity_at < ?
+                RETURNING last_seq, effect_seq, last_inbound_seq""";
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, newState);
+            ps.setString(1, expiredState);
             ps.setString(2, canonicalData);
             ps.setLong(3, newVersion);
-            ps.setString(4, sum);
-            ps.setLong(5, processedSeq);
-            ps.setInt(6, derivedEvents);
-            ps.setInt(7, effects);
-            ps.setLong(8, prior.id());
-            ps.setLong(9, prior.version());
-            ps.setLong(10, prior.processedSeq());
-            if (idleBefore != null) {
-                ps.setTimestamp(11, Timestamp.from(idleBefore));
-            }
+            ps.setString(4, checksum.of(expiredState, canonicalData, newVersion));
+            ps.setInt(5, derivedEvents);
+            ps.setLong(6, prior.id());
+            ps.setLong(7, prior.version());
+            ps.setLong(8, prior.processedSeq());
+            ps.setTimestamp(9, Timestamp.from(idleBefore));
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     throw new StaleSessionException(prior.id(), prior.version());
                 }
                 SessionState next = new SessionState(prior.id(), prior.tenant(), prior.channel(), prior.key(),
-                        newState, newData, newVersion, processedSeq, rs.getLong(3), prior.status());
-                return new Committed(next, rs.getLong(1) - derivedEvents + 1, rs.getLong(2) - effects + 1);
+                        expiredState, Map.of(), newVersion, prior.processedSeq(), rs.getLong(3), prior.status());
+                return new Committed(next, rs.getLong(1) - derivedEvents + 1, rs.getLong(2) + 1);
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("could not commit session " + prior.id(), e);
+            throw new IllegalStateException("could not expire session " + prior.id(), e);
         }
     }
 
