@@ -33,7 +33,8 @@ mvn -B -q dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -D
 CP="target/test-classes:$(cat target/bench.classpath)"
 # the load generator shares the two cores with the service and PostgreSQL: C1-compiled code and the
 # serial collector keep its share small (pgbench, the baseline's client, is a lean C program)
-loadgen() { java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx2g -cp "$CP" dev.switchboard.bench.LoadGenerator --url "http://localhost:$PORT" --out "$JSONL" "$@" >/dev/null; }
+BENCH_JAVA=(java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx2g -cp "$CP")
+loadgen() { "${BENCH_JAVA[@]}" dev.switchboard.bench.LoadGenerator --url "http://localhost:$PORT" --out "$JSONL" "$@" >/dev/null; }
 
 fresh_db() {
   $PSQL -d postgres -c "DROP DATABASE IF EXISTS $DB" >/dev/null
@@ -146,7 +147,7 @@ RESUME_RATE=${BENCH_RESUME_RATE:-100}
 log "resume: 64 sessions at $RESUME_RATE msg/s, then again while one client replays the 50,000 replies of growth-big-0 over and over"
 for i in $(seq 1 "$RUNS"); do
   loadgen --key "$KEY" --mode open --rate "$RESUME_RATE" --sessions 64 --warmup 3 --duration "$SECS" --label resume-without
-  java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp "$CP" dev.switchboard.bench.Resumer --url "http://localhost:$PORT" \
+  "${BENCH_JAVA[@]}" dev.switchboard.bench.Resumer --url "http://localhost:$PORT" \
     --key "$KEY" --session growth-big-0 --expect 50000 --duration $((SECS + 4)) --out "$JSONL" >/dev/null &
   RESUMER=$!
   sleep 1

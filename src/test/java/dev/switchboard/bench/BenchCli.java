@@ -25,8 +25,13 @@ final class BenchCli {
 
     /** The options after the command word: {@code --name value} pairs. */
     static Map<String, String> options(String[] argv) {
+        return options(argv, 1);
+    }
+
+    /** The {@code --name value} pairs from {@code argv[first]} on. */
+    static Map<String, String> options(String[] argv, int first) {
         Map<String, String> options = new HashMap<>();
-        for (int i = 1; i + 1 < argv.length; i += 2) {
+        for (int i = first; i + 1 < argv.length; i += 2) {
             options.put(argv[i].replaceFirst("^--", ""), argv[i + 1]);
         }
         return options;

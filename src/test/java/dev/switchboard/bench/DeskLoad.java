@@ -43,11 +43,11 @@ public final class DeskLoad {
         Path out = Path.of(args.getOrDefault("out", "bench/results/desk.jsonl"));
         ObjectNode result = switch (argv[0]) {
             case "setup" -> setup(url, args.get("admin"), Path.of(args.get("state")));
-            case "feed" -> feed(url, MAPPER.readTree(Files.readString(Path.of(args.get("state")))),
+            case "feed" -> feed(url, BenchCli.read(Path.of(args.get("state"))),
                     Integer.parseInt(args.getOrDefault("sockets", "50")),
                     Double.parseDouble(args.getOrDefault("rate", "200")),
                     Integer.parseInt(args.getOrDefault("duration", "15")));
-            case "inbox" -> inbox(url, MAPPER.readTree(Files.readString(Path.of(args.get("state")))),
+            case "inbox" -> inbox(url, BenchCli.read(Path.of(args.get("state"))),
                     Integer.parseInt(args.getOrDefault("requests", "500")));
             default -> throw new IllegalArgumentException("setup|feed|inbox");
         };

@@ -25,7 +25,7 @@ public final class Resumer {
     }
 
     public static void main(String[] argv) throws Exception {
-        var options = BenchCli.options(prepend(argv));
+        var options = BenchCli.options(argv, 0);
         URI base = URI.create(options.getOrDefault("url", "http://localhost:8080").replaceFirst("^http", "ws"));
         String session = options.get("session");
         long expect = Long.parseLong(options.getOrDefault("expect", "50000"));
@@ -50,14 +50,6 @@ public final class Resumer {
                 .put("framesPerSecond", frames / ((System.nanoTime() - started) / 1e9));
         BenchCli.record(result, options.getOrDefault("label", "resumer"), Path.of(options.get("out")));
         System.exit(errors == 0 ? 0 : 2);
-    }
-
-    /** {@link BenchCli#options} skips a command word; this client has none. */
-    private static String[] prepend(String[] argv) {
-        String[] all = new String[argv.length + 1];
-        all[0] = "resume";
-        System.arraycopy(argv, 0, all, 1, argv.length);
-        return all;
     }
 
     /** One resume: every message frame from seq 1 to {@code expect}, in order. */
