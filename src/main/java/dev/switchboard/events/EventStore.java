@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.sessions.SessionAddress;
 import dev.switchboard.sessions.SessionStore;
 import dev.switchboard.storage.GroupCommitter;
+import dev.switchboard.storage.LogClock;
 import dev.switchboard.tenants.TenantId;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -17,6 +18,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,12 +41,14 @@ public class EventStore {
     private final Counter appendedCounter;
     private final Counter duplicateCounter;
     private final GroupCommitter<AppendRequest, AppendResult> appender;
+    private final LogClock clock;
 
     private record AppendRequest(SessionAddress address, String clientMsgId, String text, String correlationId) {
     }
 
     EventStore(DataSource dataSource, SessionStore sessions, ObjectMapper mapper, Event<EventAppended> appended,
-            MeterRegistry registry) {
+            MeterRegistry registry, LogClock clock) {
+        this.clock = clock;
         this.appender = new GroupCommitter<>("event-appender", this::appendAll, this::appendOne,
                 Comparator.comparing(AppendRequest::address, SessionAddress.LOCK_ORDER), registry);
         this.dataSource = dataSource;
@@ -193,9 +197,10 @@ public class EventStore {
     private List<AppendResult> insertInbound(List<Inbound> inbound) {
         List<SessionStore.Slot> slots = sessions.reserveInboundSeqs(inbound.stream().map(Inbound::address).toList());
         String sql = """
-                INSERT INTO events (tenant_id, session_id, seq, type, payload, client_msg_id, correlation_id)
-                VALUES (?, ?, ?, ?, ?::jsonb, ?, ?)
+                INSERT INTO events (tenant_id, session_id, seq, type, payload, client_msg_id, correlation_id, created_at)
+                VALUES (?, ?, ?, ?, ?::jsonb, ?, ?, ?)
                 ON CONFLICT (session_id, client_msg_id) DO NOTHING""";
+        Instant now = clock.now();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < inbound.size(); i++) {
                 Inbound event = inbound.get(i);
@@ -206,6 +211,7 @@ public class EventStore {
                 ps.setString(5, json(event.payload()));
                 ps.setString(6, event.clientMsgId());
                 ps.setString(7, event.correlationId());
+                ps.setTimestamp(8, Timestamp.from(now));
                 ps.addBatch();
             }
             for (int count : ps.executeBatch()) {
@@ -216,7 +222,6 @@ public class EventStore {
         } catch (SQLException e) {
             throw new IllegalStateException("could not append " + inbound.size() + " events", e);
         }
-        Instant now = Instant.now();
         List<AppendResult> results = new ArrayList<>(inbound.size());
         for (int i = 0; i < inbound.size(); i++) {
             Inbound event = inbound.get(i);
@@ -248,8 +253,9 @@ public class EventStore {
             return;
         }
         String sql = """
-                INSERT INTO events (tenant_id, session_id, seq, type, payload, correlation_id)
-                VALUES (?, ?, ?, ?, ?::jsonb, ?)""";
+                INSERT INTO events (tenant_id, session_id, seq, type, payload, correlation_id, created_at)
+                VALUES (?, ?, ?, ?, ?::jsonb, ?, ?)""";
+        Timestamp now = Timestamp.from(clock.now());
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             for (Derived derived : all) {
                 long seq = derived.firstSeq();
@@ -260,6 +266,7 @@ public class EventStore {
                     ps.setString(4, event.type());
                     ps.setString(5, json(event.payload()));
                     ps.setString(6, derived.correlationId());
+                    ps.setTimestamp(7, now);
                     ps.addBatch();
                 }
             }
@@ -328,7 +335,9 @@ public class EventStore {
     public int erasePersonalContent(long sessionId) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
                 UPDATE events SET payload = jsonb_build_object('erased', true) || jsonb_strip_nulls(jsonb_build_object(
-                           'effectSeq', payload -> 'effectSeq', 'replyTo', payload -> 'replyTo', 'kind', payload -> 'kind'))
+                           'effectSeq', payload -> 'effectSeq', 'replyTo', payload -> 'replyTo', 'kind', payload -> 'kind',
+                           -- who answered and in which conversation: analytics' rebuild attributes the reply
+                           'agentId', payload -> 'agentId', 'conversationId', payload -> 'conversationId'))
                  WHERE session_id = ? AND type IN ('user_message', 'assistant_message', 'session_expired',
                                                     'agent_message', 'agent_note')""")) {
             ps.setLong(1, sessionId);

@@ -3,6 +3,7 @@ package dev.switchboard.outbox;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.sessions.SessionAddress;
+import dev.switchboard.storage.LogClock;
 import dev.switchboard.tenants.TenantId;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -36,7 +37,10 @@ class EffectStore {
     private final ObjectMapper mapper;
     private final long leaseMillis;
 
-    EffectStore(DataSource dataSource, ObjectMapper mapper, OutboxConfig config) {
+    private final LogClock clock;
+
+    EffectStore(DataSource dataSource, ObjectMapper mapper, OutboxConfig config, LogClock clock) {
+        this.clock = clock;
         this.dataSource = dataSource;
         this.mapper = mapper;
         this.leaseMillis = config.claimLease().toMillis();
@@ -51,11 +55,13 @@ class EffectStore {
     @Transactional(Transactional.TxType.MANDATORY)
     List<List<Effect>> insertAll(List<SessionEffects> all, Predicate<SessionEffects> due) {
         String sql = "INSERT INTO effects (tenant_id, channel, session_key, session_id, seq, reply_to, type, payload, "
-                + "dedupe_key, message_status, status, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, "
+                + "dedupe_key, message_status, status, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, "
+                + "?, ?, ?, ?, "
                 // a due effect is leased to its delivery lane first: the sweep claims it only if the lane
                 // has not marked it sent (or failed) within the lease, so the two never send it together
                 + "CASE WHEN ? THEN now() + " + leaseMillis + " * interval '1 millisecond' END) RETURNING " + COLUMNS;
         List<List<Effect>> stored = new ArrayList<>(all.size());
+        Timestamp now = Timestamp.from(clock.now());
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
             int rows = 0;
@@ -75,7 +81,8 @@ class EffectStore {
                     ps.setString(9, effects.sessionId() + ":" + effects.replyTo() + ":" + index++);
                     ps.setString(10, Effect.MESSAGE.equals(effect.type()) ? MessageStatus.PENDING.wire() : null);
                     ps.setString(11, (isDue ? EffectStatus.PENDING : EffectStatus.AWAITING_CLIENT).wire());
-                    ps.setBoolean(12, isDue);
+                    ps.setTimestamp(12, now);
+                    ps.setBoolean(13, isDue);
                     ps.addBatch();
                     rows++;
                 }
@@ -193,7 +200,9 @@ class EffectStore {
     @Transactional(Transactional.TxType.MANDATORY)
     int erasePayloads(long sessionId) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "UPDATE effects SET payload = '{\"erased\": true}'::jsonb WHERE session_id = ?")) {
+                // the author stays (a bot or an agent, by id, not by name): analytics' rebuild counts their messages
+                "UPDATE effects SET payload = jsonb_build_object('erased', true) || jsonb_strip_nulls("
+                        + "jsonb_build_object('from', (payload -> 'from') - 'name')) WHERE session_id = ?")) {
             ps.setLong(1, sessionId);
             return ps.executeUpdate();
         } catch (SQLException e) {
