@@ -12,8 +12,12 @@ import dev.switchboard.processing.EventProcessed;
 import dev.switchboard.processing.ProcessingCommitted;
 import dev.switchboard.processing.SessionExpired;
 import dev.switchboard.sessions.SessionAddress;
+import dev.switchboard.storage.LogClock;
+import dev.switchboard.tenants.TenantId;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -36,8 +40,13 @@ public class ConversationTracker {
     private final EventStore events;
     private final DeskFeed feed;
     private final ObjectMapper mapper;
+    private final Event<ConversationFacts> facts;
+    private final LogClock clock;
 
-    ConversationTracker(ConversationStore store, EventStore events, DeskFeed feed, ObjectMapper mapper) {
+    ConversationTracker(ConversationStore store, EventStore events, DeskFeed feed, ObjectMapper mapper,
+            Event<ConversationFacts> facts, LogClock clock) {
+        this.facts = facts;
+        this.clock = clock;
         this.store = store;
         this.events = events;
         this.feed = feed;
@@ -49,24 +58,33 @@ public class ConversationTracker {
         committed.processed().forEach(p -> keys.put(p.sessionId(), p.address().key()));
         Map<Long, ConversationStore.Found> current = store.touchCurrent(keys);
         List<DeskFeed.Change> changes = new ArrayList<>(committed.processed().size());
+        List<ConversationFact> tracked = new ArrayList<>();
         for (EventProcessed processed : committed.processed()) {
             List<ObjectNode> frames = new ArrayList<>(3);
-            track(processed, current.get(processed.sessionId()), frames);
+            track(processed, current.get(processed.sessionId()), frames, tracked);
             changes.add(new DeskFeed.Change(processed.address().tenant(), processed.sessionId(), frames));
         }
         feed.appendAll(changes);
+        if (!tracked.isEmpty()) {
+            facts.fire(new ConversationFacts(tracked));
+        }
     }
 
-    private void track(EventProcessed processed, ConversationStore.Found found, List<ObjectNode> frames) {
+    /** Changes caused by processing an inbound event happen at that event's time: the customer asked then. */
+    private void track(EventProcessed processed, ConversationStore.Found found, List<ObjectNode> frames,
+            List<ConversationFact> tracked) {
         String type = processed.event().type();
+        TenantId tenant = processed.address().tenant();
+        Instant at = processed.event().createdAt();
         if (found == null) {
             if (!EventTypes.USER_MESSAGE.equals(type) && !EventTypes.AGENT_MESSAGE.equals(type)) {
                 return; // a release or resolution with no conversation open: nothing to change
             }
-            found = store.start(processed.address().tenant(), processed.sessionId(), processed.address().channel(),
-                    processed.event().seq());
+            found = store.start(tenant, processed.sessionId(), processed.address().channel(), processed.event().seq());
+            tracked.add(new ConversationFact.Started(tenant, processed.sessionId(), found.conversation().id(),
+                    processed.address().channel(), at));
             record(processed.address(), processed.sessionId(), found.conversation(), null, ConversationStatus.BOT,
-                    null, "message", frames);
+                    null, "message", at, frames);
         }
         Conversation conversation = found.conversation();
         ConversationStatus status = conversation.status();
@@ -76,6 +94,7 @@ public class ConversationTracker {
             return;
         }
         if (EventTypes.USER_MESSAGE.equals(type)) {
+            tracked.add(new ConversationFact.CustomerWrote(tenant, processed.sessionId(), conversation.id(), status, at));
             frames.add(message(conversation, processed.event().seq(), "in", mapper.createObjectNode().put("kind",
                     "customer"), processed.event().payload().path("text").asText("")));
         }
@@ -91,24 +110,26 @@ public class ConversationTracker {
             case EventTypes.AGENT_MESSAGE -> {
                 UUID agent = UUID.fromString(processed.event().payload().path("agentId").asText());
                 UUID assignee = conversation.assigneeId() == null ? agent : conversation.assigneeId();
+                tracked.add(new ConversationFact.AgentReplied(tenant, processed.sessionId(), conversation.id(), agent,
+                        at));
                 if (status != ConversationStatus.OPEN || !assignee.equals(conversation.assigneeId())) {
-                    change(processed, frames, conversation, ConversationStatus.OPEN, assignee, "agent_reply");
+                    change(processed, frames, tracked, conversation, ConversationStatus.OPEN, assignee, "agent_reply");
                 }
                 store.firstHumanReply(conversation.id());
             }
             case EventTypes.HANDOFF_RELEASED -> {
                 if (status == ConversationStatus.PENDING || status == ConversationStatus.OPEN) {
-                    change(processed, frames, conversation, ConversationStatus.BOT, null, "released");
+                    change(processed, frames, tracked, conversation, ConversationStatus.BOT, null, "released");
                 }
             }
-            case EventTypes.CONVERSATION_RESOLVED -> change(processed, frames, conversation, ConversationStatus.RESOLVED,
-                    conversation.assigneeId(), "resolved");
+            case EventTypes.CONVERSATION_RESOLVED -> change(processed, frames, tracked, conversation,
+                    ConversationStatus.RESOLVED, conversation.assigneeId(), "resolved");
             default -> {
                 if (status == ConversationStatus.BOT && HANDOFF.equals(processed.stateAfter())) {
-                    change(processed, frames, conversation, ConversationStatus.PENDING, null, "handoff");
+                    change(processed, frames, tracked, conversation, ConversationStatus.PENDING, null, "handoff");
                 } else if (status == ConversationStatus.BOT && COMPLETED.equals(processed.stateAfter())
                         && !COMPLETED.equals(processed.stateBefore())) {
-                    change(processed, frames, conversation, ConversationStatus.RESOLVED, null, "bot_completed");
+                    change(processed, frames, tracked, conversation, ConversationStatus.RESOLVED, null, "bot_completed");
                 }
             }
         }
@@ -120,10 +141,14 @@ public class ConversationTracker {
             Conversation conversation = found.conversation();
             if (conversation.status() == ConversationStatus.BOT || conversation.status() == ConversationStatus.PENDING) {
                 List<ObjectNode> frames = new ArrayList<>(1);
+                Instant at = clock.now();
                 store.move(conversation.id(), ConversationStatus.RESOLVED, conversation.assigneeId());
                 record(expired.address(), expired.sessionId(), conversation, conversation.status(),
-                        ConversationStatus.RESOLVED, conversation.assigneeId(), "expired", frames);
+                        ConversationStatus.RESOLVED, conversation.assigneeId(), "expired", at, frames);
                 feed.append(expired.address().tenant(), expired.sessionId(), frames);
+                facts.fire(new ConversationFacts(List.of(new ConversationFact.Moved(expired.address().tenant(),
+                        expired.sessionId(), conversation.id(), ConversationStatus.RESOLVED, conversation.assigneeId(),
+                        at))));
             }
         });
     }
@@ -141,11 +166,14 @@ public class ConversationTracker {
         });
     }
 
-    private void change(EventProcessed processed, List<ObjectNode> frames, Conversation conversation,
-            ConversationStatus to, UUID assignee, String why) {
+    private void change(EventProcessed processed, List<ObjectNode> frames, List<ConversationFact> tracked,
+            Conversation conversation, ConversationStatus to, UUID assignee, String why) {
         store.move(conversation.id(), to, assignee);
-        record(processed.address(), processed.sessionId(), conversation, conversation.status(), to, assignee, why,
+        Instant at = processed.event().createdAt();
+        record(processed.address(), processed.sessionId(), conversation, conversation.status(), to, assignee, why, at,
                 frames);
+        tracked.add(new ConversationFact.Moved(processed.address().tenant(), processed.sessionId(), conversation.id(),
+                to, assignee, at));
     }
 
     /** A message of the conversation, as the desk feed shows it. */
@@ -180,25 +208,28 @@ public class ConversationTracker {
     void changedByDesk(SessionAddress address, long sessionId, Conversation conversation, ConversationStatus to,
             UUID assignee, UUID by, String why) {
         store.move(conversation.id(), to, assignee);
-        ObjectNode payload = payload(conversation, conversation.status(), to, assignee, why);
+        Instant at = clock.now();
+        ObjectNode payload = payload(conversation, conversation.status(), to, assignee, why, at);
         if (by != null) {
             payload.put("by", by.toString());
         }
         events.appendRecord(address.tenant(), sessionId, new NewEvent(EventTypes.CONVERSATION_CHANGED, payload), null);
         feed.append(address.tenant(), sessionId, List.of(announcement(conversation, to, assignee)));
+        facts.fire(new ConversationFacts(List.of(new ConversationFact.Moved(address.tenant(), sessionId,
+                conversation.id(), to, assignee, at))));
     }
 
     private void record(SessionAddress address, long sessionId, Conversation conversation, ConversationStatus from,
-            ConversationStatus to, UUID assignee, String why, List<ObjectNode> frames) {
+            ConversationStatus to, UUID assignee, String why, Instant at, List<ObjectNode> frames) {
         events.appendRecord(address.tenant(), sessionId, new NewEvent(EventTypes.CONVERSATION_CHANGED,
-                payload(conversation, from, to, assignee, why)), null);
+                payload(conversation, from, to, assignee, why, at)), null);
         frames.add(announcement(conversation, to, assignee));
     }
 
     private ObjectNode payload(Conversation conversation, ConversationStatus from, ConversationStatus to,
-            UUID assignee, String why) {
+            UUID assignee, String why, Instant at) {
         ObjectNode payload = mapper.createObjectNode().put("conversationId", conversation.id().toString())
-                .put("to", to.wire()).put("reason", why);
+                .put("to", to.wire()).put("reason", why).put("at", at.toString());
         if (from != null) {
             payload.put("from", from.wire());
         }
