@@ -6,10 +6,14 @@ import dev.switchboard.tenants.TenantId;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Optional;
 
-/** Agent tokens authenticate the desk's endpoints ({@code /api/v1/conversations}), and nothing else. */
+/**
+ * Agent tokens authenticate the desk's endpoints ({@code /api/v1/conversations}) and the analytics
+ * reports ({@code /api/v1/analytics}), and nothing else.
+ */
 @ApplicationScoped
 class AgentTokenCheck implements CredentialCheck {
     static final String DESK_PATH = "/api/v1/conversations";
+    private static final java.util.List<String> PATHS = java.util.List.of(DESK_PATH, "/api/v1/analytics");
 
     private final DeskAgents agents;
     private final RequestAgent requestAgent;
@@ -26,7 +30,7 @@ class AgentTokenCheck implements CredentialCheck {
 
     @Override
     public Optional<TenantId> authenticate(String credential, String path) {
-        if (credential.length() > 512 || !(path.equals(DESK_PATH) || path.startsWith(DESK_PATH + "/"))) {
+        if (credential.length() > 512 || PATHS.stream().noneMatch(p -> path.equals(p) || path.startsWith(p + "/"))) {
             return Optional.empty();
         }
         Optional<DeskAgent> agent = DatabaseScope.forAuthentication(() -> agents.byToken(credential));
@@ -36,6 +40,6 @@ class AgentTokenCheck implements CredentialCheck {
 
     @Override
     public String refusal() {
-        return "A valid agent token is required; agent tokens are accepted by the desk endpoints only.";
+        return "A valid agent token is required; agent tokens are accepted by the desk and analytics endpoints only.";
     }
 }

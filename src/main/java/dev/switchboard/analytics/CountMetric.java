@@ -1,0 +1,24 @@
+package dev.switchboard.analytics;
+
+/**
+ * The counts kept per quarter hour ({@code report_counts.metric}), named as migration V12's triggers
+ * write them; deliveries are {@code delivery_} followed by a message status.
+ */
+enum CountMetric {
+    /** a customer's message stored */
+    MESSAGES_IN("messages_in"),
+    /** an outbound message of the bot recorded */
+    MESSAGES_BOT("messages_bot"),
+    /** an outbound message of an agent recorded (dimension: the agent's id) */
+    MESSAGES_AGENT("messages_agent"),
+    /** an internal note (dimension: the agent's id) */
+    NOTES("notes");
+
+    static final String DELIVERY_PREFIX = "delivery_";
+
+    final String stored;
+
+    CountMetric(String stored) {
+        this.stored = stored;
+    }
+}

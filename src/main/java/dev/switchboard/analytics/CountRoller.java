@@ -1,0 +1,36 @@
+package dev.switchboard.analytics;
+
+import dev.switchboard.storage.Jdbc;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import javax.sql.DataSource;
+
+/**
+ * Folds the queued count changes ({@code report_count_deltas}) into {@code report_counts}. Each queued
+ * row is moved exactly once, in one statement: deleted from the queue and added to its count in the
+ * same transaction, so a report that reads both tables at one snapshot counts it once, whenever the
+ * roller runs. Rollers on several nodes split the queue between them (a row one deletes, the other
+ * skips).
+ */
+@ApplicationScoped
+class CountRoller {
+    private final DataSource dataSource;
+
+    CountRoller(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    @Scheduled(every = "${switchboard.analytics.roll-interval:5s}", delayed = "${switchboard.analytics.roll-interval:5s}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Transactional
+    void roll() {
+        Jdbc.update(dataSource, "fold the count changes", """
+                WITH moved AS (DELETE FROM report_count_deltas RETURNING tenant_id, metric, bucket, channel, dim, n)
+                INSERT INTO report_counts (tenant_id, metric, bucket, channel, dim, n)
+                SELECT tenant_id, metric, bucket, channel, dim, sum(n) FROM moved
+                 GROUP BY tenant_id, metric, bucket, channel, dim
+                 ORDER BY tenant_id, metric, bucket, channel, dim
+                ON CONFLICT (tenant_id, metric, bucket, channel, dim) DO UPDATE SET n = report_counts.n + EXCLUDED.n""");
+    }
+}

@@ -1,0 +1,68 @@
+package dev.switchboard.analytics;
+
+import dev.switchboard.tenants.TenantId;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/**
+ * A report's SQL statement built together with its positional arguments: each method adds its
+ * argument and returns the placeholder, so the text and the arguments stay in the same order.
+ */
+final class ReportQuery {
+    /** Reads a result set. */
+    interface Reader<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    private final DataSource dataSource;
+    private final List<Object> args = new ArrayList<>();
+
+    ReportQuery(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    String tenant(TenantId tenant) {
+        return uuid(tenant.value());
+    }
+
+    String uuid(UUID id) {
+        args.add(id);
+        return "?";
+    }
+
+    String at(Instant instant) {
+        args.add(Timestamp.from(instant));
+        return "?";
+    }
+
+    String text(String value) {
+        args.add(value);
+        return "?";
+    }
+
+    /** The range's channel condition, if it has one. */
+    String channel(ReportRange range) {
+        return range.channel() == null ? "" : " AND channel = " + text(range.channel());
+    }
+
+    <T> T run(String sql, Reader<T> reader) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.size(); i++) {
+                ps.setObject(i + 1, args.get(i));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                return reader.read(rs);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not read a report", e);
+        }
+    }
+}
