@@ -2,10 +2,11 @@
 -- scans the log. Two kinds:
 --  * one row per measured fact of a conversation (report_conversations, report_replies,
 --    report_assignments), written by analytics.ReportWriter in the transaction of the change;
---  * counts of messages and deliveries per 15-minute bucket (report_counts), fed by triggers on the
---    log's own rows through an insert-only queue of deltas (report_count_deltas) that
+--  * counts per quarter hour and per UTC day (report_counts, report_counts_daily): messages and
+--    deliveries from the log's own rows, conversations and duration histograms from the rows above,
+--    all by triggers, through an insert-only queue of deltas (report_count_deltas) that
 --    analytics.CountRoller folds in: writers never update a shared counter row, so they never wait
---    on one another.
+--    on one another. Every count is a function of rows; report_counts_truth recomputes them.
 
 -- The facts of one conversation; times are the log's (LogClock).
 CREATE TABLE report_conversations (
@@ -77,7 +78,18 @@ CREATE TABLE report_counts (
     n          bigint      NOT NULL,
     PRIMARY KEY (tenant_id, metric, bucket, channel, dim)
 );
--- Changes to report_counts not folded in yet; no index, so an insert costs a heap write only.
+-- The same counts per UTC day (day = the midnight starting it): a long range reads days, and quarter
+-- hours only at its two ends.
+CREATE TABLE report_counts_daily (
+    tenant_id  uuid        NOT NULL,
+    metric     text        NOT NULL,
+    day        timestamptz NOT NULL,
+    channel    text        NOT NULL,
+    dim        text        NOT NULL,
+    n          bigint      NOT NULL,
+    PRIMARY KEY (tenant_id, metric, day, channel, dim)
+);
+-- Changes to the counts not folded in yet; no index, so an insert costs a heap write only.
 CREATE TABLE report_count_deltas (
     tenant_id  uuid        NOT NULL,
     metric     text        NOT NULL,
@@ -105,38 +117,119 @@ $$;
 CREATE TRIGGER report_event_counted AFTER INSERT ON events
     FOR EACH ROW WHEN (NEW.type IN ('user_message', 'agent_note')) EXECUTE FUNCTION report_event_counted();
 
--- An outbound message was recorded (by the bot or an agent), or its delivery status moved. A
--- message counts in the bucket it was written in, under its current status: a move takes it out of
--- its old status and into the new one.
+-- An outbound message was recorded (by the bot or an agent): it counts in the bucket it was written
+-- in, and under its first status.
 CREATE FUNCTION report_message_counted() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP = 'INSERT' THEN
-        INSERT INTO report_count_deltas (tenant_id, metric, bucket, channel, dim, n) VALUES
-            (NEW.tenant_id, CASE WHEN NEW.payload -> 'from' ->> 'kind' = 'agent' THEN 'messages_agent' ELSE 'messages_bot' END,
-             report_bucket(NEW.created_at), NEW.channel, coalesce(NEW.payload -> 'from' ->> 'id', ''), 1);
-    ELSIF OLD.message_status IS NOT NULL THEN
-        INSERT INTO report_count_deltas (tenant_id, metric, bucket, channel, dim, n) VALUES
-            (OLD.tenant_id, 'delivery_' || OLD.message_status, report_bucket(OLD.created_at), OLD.channel,
-             CASE WHEN OLD.message_status = 'failed' THEN coalesce(OLD.failure_code, '') ELSE '' END, -1);
-    END IF;
-    IF NEW.message_status IS NOT NULL THEN
-        INSERT INTO report_count_deltas (tenant_id, metric, bucket, channel, dim, n) VALUES
-            (NEW.tenant_id, 'delivery_' || NEW.message_status, report_bucket(NEW.created_at), NEW.channel,
-             CASE WHEN NEW.message_status = 'failed' THEN coalesce(NEW.failure_code, '') ELSE '' END, 1);
-    END IF;
+    INSERT INTO report_count_deltas (tenant_id, metric, bucket, channel, dim, n)
+    SELECT NEW.tenant_id, v.metric, report_bucket(NEW.created_at), NEW.channel, v.dim, 1
+      FROM (VALUES (CASE WHEN NEW.payload -> 'from' ->> 'kind' = 'agent' THEN 'messages_agent' ELSE 'messages_bot' END,
+                    coalesce(NEW.payload -> 'from' ->> 'id', '')),
+                   ('delivery_' || NEW.message_status,
+                    CASE WHEN NEW.message_status = 'failed' THEN coalesce(NEW.failure_code, '') ELSE '' END)) v (metric, dim)
+     WHERE v.metric IS NOT NULL;
     RETURN NULL;
 END
 $$;
 CREATE TRIGGER report_message_recorded AFTER INSERT ON effects
     FOR EACH ROW WHEN (NEW.type = 'message') EXECUTE FUNCTION report_message_counted();
-CREATE TRIGGER report_message_moved AFTER UPDATE OF message_status, failure_code ON effects
-    FOR EACH ROW WHEN (NEW.type = 'message' AND (OLD.message_status IS DISTINCT FROM NEW.message_status
-                       OR OLD.failure_code IS DISTINCT FROM NEW.failure_code))
-    EXECUTE FUNCTION report_message_counted();
 
--- The counts the triggers would have kept for a tenant's log as it is now: what the rebuild compares
--- the kept counts with. Keep it in step with the two functions above.
-CREATE FUNCTION report_counts_of_log(tenant uuid)
+-- Messages' statuses moved: each moved message leaves its old status and joins the new one. Once per
+-- statement, so the sent marker's batch of a hundred messages costs one insert of a few rows.
+CREATE FUNCTION report_messages_moved() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO report_count_deltas (tenant_id, metric, bucket, channel, dim, n)
+    SELECT d.tenant_id, d.metric, report_bucket(d.created_at), d.channel, d.dim, sum(d.n)
+      FROM moved_from o JOIN moved_to m ON m.id = o.id
+           CROSS JOIN LATERAL (VALUES
+               (o.tenant_id, 'delivery_' || o.message_status, o.created_at, o.channel,
+                CASE WHEN o.message_status = 'failed' THEN coalesce(o.failure_code, '') ELSE '' END, -1),
+               (m.tenant_id, 'delivery_' || m.message_status, m.created_at, m.channel,
+                CASE WHEN m.message_status = 'failed' THEN coalesce(m.failure_code, '') ELSE '' END, 1))
+               d (tenant_id, metric, created_at, channel, dim, n)
+     WHERE m.type = 'message' AND d.metric IS NOT NULL
+       AND (o.message_status IS DISTINCT FROM m.message_status OR o.failure_code IS DISTINCT FROM m.failure_code)
+     GROUP BY d.tenant_id, d.metric, report_bucket(d.created_at), d.channel, d.dim
+    HAVING sum(d.n) <> 0;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER report_messages_moved AFTER UPDATE ON effects
+    REFERENCING OLD TABLE AS moved_from NEW TABLE AS moved_to
+    FOR EACH STATEMENT EXECUTE FUNCTION report_messages_moved();
+
+-- A duration's histogram bin, in seconds: exact below 100 s, then two significant digits (1234 s is
+-- counted as 1200 s), so a month of durations is a few hundred bins per day whatever their number.
+CREATE FUNCTION report_bin(ms bigint) RETURNS bigint
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ SELECT CASE WHEN ms < 100000 THEN ms / 1000
+                      ELSE ms / 1000 - (ms / 1000) % (10 ^ (length((ms / 1000)::text) - 2))::bigint END $$;
+
+-- What one conversation's row counts: each duration as a histogram bin (dimension: the bin's seconds)
+-- and a sum of milliseconds (metric + '_ms'), at the time it was measured.
+CREATE FUNCTION report_conversation_counts(r report_conversations)
+    RETURNS TABLE (metric text, bucket timestamptz, dim text, n bigint)
+    LANGUAGE sql IMMUTABLE AS $$
+    SELECT v.metric, report_bucket(v.at), v.dim, v.n
+      FROM (SELECT (extract(epoch FROM r.resolved_at - r.created_at) * 1000)::bigint AS total_ms) t,
+           LATERAL (VALUES
+               ('conversations_created', r.created_at, '', 1::bigint),
+               ('conversations_handed_off', r.handed_off_at, '', 1),
+               ('conversations_resolved', r.resolved_at, '', 1),
+               ('conversations_contained', CASE WHEN NOT r.reached_person THEN r.resolved_at END, '', 1),
+               ('first_response', r.first_response_at, report_bin(r.first_response_ms)::text, 1),
+               ('first_response_ms', r.first_response_at, '', r.first_response_ms),
+               ('resolution', r.resolved_at, report_bin(t.total_ms)::text, 1),
+               ('resolution_ms', r.resolved_at, '', t.total_ms),
+               ('resolution_bot', r.resolved_at, report_bin(r.bot_ms)::text, 1),
+               ('resolution_bot_ms', r.resolved_at, '', r.bot_ms),
+               ('resolution_human', r.resolved_at, report_bin(r.human_ms)::text, 1),
+               ('resolution_human_ms', r.resolved_at, '', r.human_ms)) v (metric, at, dim, n)
+     WHERE v.at IS NOT NULL
+$$;
+
+CREATE FUNCTION report_reply_counts(r report_replies)
+    RETURNS TABLE (metric text, bucket timestamptz, dim text, n bigint)
+    LANGUAGE sql IMMUTABLE AS $$
+    SELECT v.metric, report_bucket(r.answered_at), v.dim, v.n
+      FROM (VALUES ('agent_reply', report_bin(r.reply_ms)::text, 1::bigint), ('agent_reply_ms', '', r.reply_ms)) v (metric, dim, n)
+$$;
+
+-- A conversation's row was written or removed: its counts move by the difference.
+CREATE FUNCTION report_conversation_counted() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO report_count_deltas (tenant_id, metric, bucket, channel, dim, n)
+    SELECT d.tenant_id, d.metric, d.bucket, d.channel, d.dim, sum(d.n)
+      FROM (SELECT NEW.tenant_id, c.metric, c.bucket, NEW.channel, c.dim, c.n
+              FROM report_conversation_counts(NEW) c WHERE TG_OP <> 'DELETE'
+            UNION ALL
+            SELECT OLD.tenant_id, c.metric, c.bucket, OLD.channel, c.dim, -c.n
+              FROM report_conversation_counts(OLD) c WHERE TG_OP <> 'INSERT') d (tenant_id, metric, bucket, channel, dim, n)
+     GROUP BY 1, 2, 3, 4, 5 HAVING sum(d.n) <> 0;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER report_conversation_counted AFTER INSERT OR UPDATE OR DELETE ON report_conversations
+    FOR EACH ROW EXECUTE FUNCTION report_conversation_counted();
+
+CREATE FUNCTION report_reply_counted() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO report_count_deltas (tenant_id, metric, bucket, channel, dim, n)
+        SELECT NEW.tenant_id, c.metric, c.bucket, NEW.channel, c.dim, c.n FROM report_reply_counts(NEW) c;
+    ELSE
+        INSERT INTO report_count_deltas (tenant_id, metric, bucket, channel, dim, n)
+        SELECT OLD.tenant_id, c.metric, c.bucket, OLD.channel, c.dim, -c.n FROM report_reply_counts(OLD) c;
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER report_reply_counted AFTER INSERT OR DELETE ON report_replies
+    FOR EACH ROW EXECUTE FUNCTION report_reply_counted();
+
+-- Every count of a tenant as the triggers would have kept it for its rows as they are now: what the
+-- rebuild compares the kept counts with. Keep it in step with the trigger functions above.
+CREATE FUNCTION report_counts_truth(tenant uuid)
     RETURNS TABLE (metric text, bucket timestamptz, channel text, dim text, n bigint)
     LANGUAGE sql STABLE AS $$
     SELECT CASE e.type WHEN 'user_message' THEN 'messages_in' ELSE 'notes' END, report_bucket(e.created_at), s.channel,
@@ -154,6 +247,14 @@ CREATE FUNCTION report_counts_of_log(tenant uuid)
            CASE WHEN f.message_status = 'failed' THEN coalesce(f.failure_code, '') ELSE '' END, count(*)
       FROM effects f WHERE f.tenant_id = tenant AND f.type = 'message' AND f.message_status IS NOT NULL
      GROUP BY 1, 2, 3, 4
+    UNION ALL
+    SELECT c.metric, c.bucket, r.channel, c.dim, sum(c.n)
+      FROM report_conversations r, report_conversation_counts(r) c WHERE r.tenant_id = tenant
+     GROUP BY 1, 2, 3, 4
+    UNION ALL
+    SELECT c.metric, c.bucket, r.channel, c.dim, sum(c.n)
+      FROM report_replies r, report_reply_counts(r) c WHERE r.tenant_id = tenant
+     GROUP BY 1, 2, 3, 4
 $$;
 
 DO $$
@@ -161,7 +262,7 @@ DECLARE
     t text;
 BEGIN
     FOREACH t IN ARRAY ARRAY['report_conversations', 'report_replies', 'report_assignments', 'report_counts',
-                             'report_count_deltas'] LOOP
+                             'report_counts_daily', 'report_count_deltas'] LOOP
         EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
         EXECUTE format('CREATE POLICY tenant_isolation ON %I '
                        'USING (tenant_id = NULLIF(current_setting(''app.tenant_id'', true), '''')::uuid) '

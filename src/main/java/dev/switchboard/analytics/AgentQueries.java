@@ -42,10 +42,8 @@ class AgentQueries {
         timed(tenant, range, rows, "agentReplyTime", "agent_id", "report_replies", "answered_at", "reply_ms");
 
         ReportQuery sent = new ReportQuery(dataSource);
-        sent.run("SELECT dim, sum(n) FROM (SELECT dim, n FROM report_counts" + AnalyticsQueries.bucketsOf(sent, tenant,
-                range) + " AND metric = " + sent.text(CountMetric.MESSAGES_AGENT.stored) + " UNION ALL SELECT dim, n FROM "
-                + "report_count_deltas" + AnalyticsQueries.bucketsOf(sent, tenant, range) + " AND metric = "
-                + sent.text(CountMetric.MESSAGES_AGENT.stored) + ") c GROUP BY dim", rs -> {
+        sent.run("SELECT dim, sum(n) FROM report_counts" + sent.quarters(tenant, range) + " AND metric = "
+                + sent.text(CountMetric.MESSAGES_AGENT.stored) + " GROUP BY dim", rs -> {
                     while (rs.next()) {
                         ObjectNode row = rows.get(rs.getString(1));
                         if (row != null) {

@@ -6,79 +6,114 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.tenants.TenantId;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
 
 /**
- * The reports, read from the reporting rows and counts only (never the log), each an index range
- * scan of one tenant's range. Every query names the tenant (the indexes start with it) and runs on
- * the request's connection, so row-level security applies as well.
+ * The summary, from the counts only (never the log, never a row per conversation): whole UTC days
+ * of the range from the daily counts, its two ends from the quarter hours (what the roller has
+ * folded in: at most one roll interval behind the log).
+ * Every query names the tenant (the keys start with it) and runs on the request's connection, so
+ * row-level security applies as well.
  */
 @ApplicationScoped
 class AnalyticsQueries {
-    /** A count of the tenant's conversations whose {@code column} lies in the range (arguments bind in text order). */
-    private static String within(ReportQuery q, TenantId tenant, ReportRange range, String column) {
-        return "SELECT count(*) FROM report_conversations WHERE tenant_id = " + q.tenant(tenant) + " AND " + column
-                + " >= " + q.at(range.from()) + " AND " + column + " < " + q.at(range.to());
-    }
-
-    /** First-response distribution: the upper bounds of its buckets in minutes, the last one open. */
-    static final long[] DISTRIBUTION_MINUTES = {1, 5, 15, 60, 240};
-    static final String[] DISTRIBUTION_LABELS = {"0-1m", "1-5m", "5-15m", "15-60m", "1-4h", "over 4h"};
-    static final List<String> DELIVERY = List.of("pending", "sent", "delivered", "read", "failed");
+    /** First-response distribution: the upper bounds of its buckets in seconds, the last one open. */
+    private static final long[] DISTRIBUTION_BOUNDS = {60, 300, 900, 3600, 14400};
+    private static final String[] DISTRIBUTION_LABELS = {"0-1m", "1-5m", "5-15m", "15-60m", "1-4h", "over 4h"};
+    private static final List<String> DELIVERY = List.of("pending", "sent", "delivered", "read", "failed");
+    static final List<String> DURATIONS = List.of("first_response", "agent_reply", "resolution", "resolution_bot",
+            "resolution_human");
 
     private final DataSource dataSource;
     private final ObjectMapper mapper;
-
-    private ReportQuery query() {
-        return new ReportQuery(dataSource);
-    }
 
     AnalyticsQueries(DataSource dataSource, ObjectMapper mapper) {
         this.dataSource = dataSource;
         this.mapper = mapper;
     }
 
+    /** One count of the range. */
+    record Count(String metric, String channel, String dim, long n) {
+    }
+
     @Transactional
     ObjectNode summary(TenantId tenant, ReportRange range) {
-        ObjectNode summary = mapper.createObjectNode();
-        summary.put("from", range.from().toString()).put("to", range.to().toString())
-                .put("tz", range.zone().getId()).put("channel", range.channel());
-
-        long[] conversations = conversations(tenant, range);
-        summary.putObject("conversations").put("created", conversations[0]).put("resolved", conversations[1])
-                .put("handedOff", conversations[2]).put("openAtEnd", conversations[3]);
-        summary.put("botContainmentRate", ratio(conversations[4], conversations[1]));
-        summary.put("handoffRate", ratio(conversations[5], conversations[0]));
-
-        Map<String, Long> totals = new LinkedHashMap<>();
+        List<Count> counts = counts(tenant, range.from(), range.to(), range.channel(), null);
+        Map<String, Long> totals = new HashMap<>();
+        Map<String, Histogram> durations = new HashMap<>();
         ObjectNode delivery = mapper.createObjectNode();
-        for (Count count : counts(tenant, range)) {
-            totals.merge(count.metric, count.n, Long::sum);
-            if (count.metric.startsWith(CountMetric.DELIVERY_PREFIX)) {
-                ObjectNode channel = delivery.has(count.channel) ? (ObjectNode) delivery.get(count.channel)
-                        : newDelivery(delivery, count.channel);
-                String status = count.metric.substring(CountMetric.DELIVERY_PREFIX.length());
-                channel.put(status, channel.path(status).asLong() + count.n);
-                if ("failed".equals(status) && !count.dim.isEmpty()) {
+        for (Count count : counts) {
+            totals.merge(count.metric(), count.n(), Long::sum);
+            collect(count, durations);
+            if (count.metric().startsWith(CountMetric.DELIVERY_PREFIX)) {
+                ObjectNode channel = delivery.has(count.channel()) ? (ObjectNode) delivery.get(count.channel())
+                        : newDelivery(delivery, count.channel());
+                String status = count.metric().substring(CountMetric.DELIVERY_PREFIX.length());
+                channel.put(status, channel.path(status).asLong() + count.n());
+                if ("failed".equals(status) && !count.dim().isEmpty()) {
                     ObjectNode reasons = (ObjectNode) channel.get("failureReasons");
-                    reasons.put(count.dim, reasons.path(count.dim).asLong() + count.n);
+                    reasons.put(count.dim(), reasons.path(count.dim()).asLong() + count.n());
                 }
             }
         }
+        long created = totals.getOrDefault("conversations_created", 0L);
+        long resolved = totals.getOrDefault("conversations_resolved", 0L);
+        long handedOff = totals.getOrDefault("conversations_handed_off", 0L);
+        Map<String, Long> ever = new HashMap<>();
+        for (Count count : counts(tenant, Instant.EPOCH, range.to(), range.channel(),
+                List.of("conversations_created", "conversations_resolved"))) {
+            ever.merge(count.metric(), count.n(), Long::sum);
+        }
+
+        ObjectNode summary = mapper.createObjectNode();
+        summary.put("from", range.from().toString()).put("to", range.to().toString())
+                .put("tz", range.zone().getId()).put("channel", range.channel());
+        summary.putObject("conversations").put("created", created).put("resolved", resolved)
+                .put("handedOff", handedOff)
+                .put("openAtEnd", ever.getOrDefault("conversations_created", 0L)
+                        - ever.getOrDefault("conversations_resolved", 0L));
+        summary.put("botContainmentRate", ratio(totals.getOrDefault("conversations_contained", 0L), resolved));
+        summary.put("handoffRate", ratio(handedOff, created));
         summary.putObject("messages").put("fromCustomers", totals.getOrDefault(CountMetric.MESSAGES_IN.stored, 0L))
                 .put("fromBot", totals.getOrDefault(CountMetric.MESSAGES_BOT.stored, 0L))
                 .put("fromAgents", totals.getOrDefault(CountMetric.MESSAGES_AGENT.stored, 0L))
                 .put("notes", totals.getOrDefault(CountMetric.NOTES.stored, 0L));
 
-        firstResponse(tenant, range, summary.putObject("firstResponseTime"));
-        replyTime(tenant, range).writeTo(summary.putObject("agentReplyTime"));
-        resolution(tenant, range, summary.putObject("resolutionTime"));
+        Histogram firstResponse = durations.getOrDefault("first_response", new Histogram());
+        ObjectNode first = summary.putObject("firstResponseTime");
+        firstResponse.stats().writeTo(first);
+        ArrayNode distribution = first.putArray("distribution");
+        long below = 0;
+        for (int i = 0; i < DISTRIBUTION_LABELS.length; i++) {
+            long upTo = i < DISTRIBUTION_BOUNDS.length ? firstResponse.countBelow(DISTRIBUTION_BOUNDS[i])
+                    : firstResponse.stats().count();
+            distribution.addObject().put("bucket", DISTRIBUTION_LABELS[i]).put("count", upTo - below);
+            below = upTo;
+        }
+        durations.getOrDefault("agent_reply", new Histogram()).stats().writeTo(summary.putObject("agentReplyTime"));
+        ObjectNode resolution = summary.putObject("resolutionTime");
+        durations.getOrDefault("resolution", new Histogram()).stats().writeTo(resolution.putObject("total"));
+        durations.getOrDefault("resolution_bot", new Histogram()).stats().writeTo(resolution.putObject("bot"));
+        durations.getOrDefault("resolution_human", new Histogram()).stats().writeTo(resolution.putObject("human"));
         summary.set("delivery", delivery);
         return summary;
+    }
+
+    /** Adds a count to its duration's histogram, if it is one (a bin, or the sum of milliseconds). */
+    static void collect(Count count, Map<String, Histogram> durations) {
+        String metric = count.metric();
+        if (metric.endsWith("_ms") && DURATIONS.contains(metric.substring(0, metric.length() - 3))) {
+            durations.computeIfAbsent(metric.substring(0, metric.length() - 3), m -> new Histogram())
+                    .addMillis(count.n());
+        } else if (DURATIONS.contains(metric)) {
+            durations.computeIfAbsent(metric, m -> new Histogram()).add(Long.parseLong(count.dim()), count.n());
+        }
     }
 
     private ObjectNode newDelivery(ObjectNode delivery, String channel) {
@@ -88,101 +123,39 @@ class AnalyticsQueries {
         return node;
     }
 
-    /** created, resolved, handed off, open at the end, resolved without a person, created and handed off. */
-    private long[] conversations(TenantId tenant, ReportRange range) {
-        ReportQuery q = query();
-        String sql = "SELECT (" + within(q, tenant, range, "created_at") + q.channel(range) + "), ("
-                + within(q, tenant, range, "resolved_at") + q.channel(range) + "), ("
-                + within(q, tenant, range, "handed_off_at") + q.channel(range) + "), ("
-                + "SELECT count(*) FROM report_conversations WHERE tenant_id = " + q.tenant(tenant) + " AND created_at < "
-                + q.at(range.to()) + " AND (resolved_at IS NULL OR resolved_at >= " + q.at(range.to()) + ")"
-                + q.channel(range) + "), ("
-                + within(q, tenant, range, "resolved_at") + " AND NOT reached_person" + q.channel(range) + "), ("
-                + within(q, tenant, range, "created_at") + " AND handed_off_at < " + q.at(range.to()) + q.channel(range)
+    /**
+     * The counts of [from, to) (of {@code metrics} only, unless null): whole UTC days from the daily
+     * counts, the rest from quarter hours.
+     */
+    private List<Count> counts(TenantId tenant, Instant from, Instant to, String channel, List<String> metrics) {
+        ReportQuery q = new ReportQuery(dataSource);
+        java.util.function.Supplier<String> only = () -> metrics == null ? "" : " AND metric = ANY(" + q.texts(metrics)
                 + ")";
-        return q.run(sql, rs -> {
-            rs.next();
-            long[] values = new long[6];
-            for (int i = 0; i < values.length; i++) {
-                values[i] = rs.getLong(i + 1);
-            }
-            return values;
-        });
-    }
-
-    private void firstResponse(TenantId tenant, ReportRange range, ObjectNode node) {
-        ReportQuery q = query();
-        StringBuilder sql = new StringBuilder("SELECT " + DurationStats.select("first_response_ms"));
-        for (int i = 0; i <= DISTRIBUTION_MINUTES.length; i++) {
-            sql.append(", count(*) FILTER (WHERE ");
-            sql.append(i == 0 ? "true" : "first_response_ms >= " + DISTRIBUTION_MINUTES[i - 1] * 60_000);
-            if (i < DISTRIBUTION_MINUTES.length) {
-                sql.append(" AND first_response_ms < ").append(DISTRIBUTION_MINUTES[i] * 60_000);
-            }
-            sql.append(")");
+        Instant firstDay = from.truncatedTo(ChronoUnit.DAYS).equals(from) ? from
+                : from.truncatedTo(ChronoUnit.DAYS).plus(1, ChronoUnit.DAYS);
+        Instant lastDay = to.truncatedTo(ChronoUnit.DAYS);
+        StringBuilder sql = new StringBuilder("SELECT metric, channel, dim, sum(n) FROM (");
+        if (firstDay.isBefore(lastDay)) {
+            sql.append("SELECT metric, channel, dim, n FROM report_counts_daily WHERE tenant_id = ")
+                    .append(q.tenant(tenant)).append(" AND day >= ").append(q.at(firstDay)).append(" AND day < ")
+                    .append(q.at(lastDay)).append(q.channel(channel)).append(only.get()).append(" UNION ALL SELECT metric, channel, dim, n")
+                    .append(" FROM report_counts WHERE tenant_id = ").append(q.tenant(tenant))
+                    .append(" AND (bucket >= ").append(q.at(from)).append(" AND bucket < ").append(q.at(firstDay))
+                    .append(" OR bucket >= ").append(q.at(lastDay)).append(" AND bucket < ").append(q.at(to))
+                    .append(")").append(q.channel(channel)).append(only.get());
+        } else {
+            sql.append("SELECT metric, channel, dim, n FROM report_counts WHERE tenant_id = ").append(q.tenant(tenant))
+                    .append(" AND bucket >= ").append(q.at(from)).append(" AND bucket < ").append(q.at(to))
+                    .append(q.channel(channel)).append(only.get());
         }
-        sql.append(" FROM report_conversations WHERE tenant_id = ").append(q.tenant(tenant))
-                .append(" AND first_response_at >= ").append(q.at(range.from()))
-                .append(" AND first_response_at < ").append(q.at(range.to())).append(q.channel(range));
-        q.run(sql.toString(), rs -> {
-            rs.next();
-            DurationStats.read(rs, 1).writeTo(node);
-            ArrayNode distribution = node.putArray("distribution");
-            for (int i = 0; i < DISTRIBUTION_LABELS.length; i++) {
-                distribution.addObject().put("bucket", DISTRIBUTION_LABELS[i]).put("count", rs.getLong(5 + i));
-            }
-            return null;
-        });
-    }
-
-    private DurationStats replyTime(TenantId tenant, ReportRange range) {
-        ReportQuery q = query();
-        String sql = "SELECT " + DurationStats.select("reply_ms") + " FROM report_replies WHERE tenant_id = "
-                + q.tenant(tenant) + " AND answered_at >= " + q.at(range.from()) + " AND answered_at < "
-                + q.at(range.to()) + q.channel(range);
-        return q.run(sql, rs -> {
-            rs.next();
-            return DurationStats.read(rs, 1);
-        });
-    }
-
-    private void resolution(TenantId tenant, ReportRange range, ObjectNode node) {
-        ReportQuery q = query();
-        String sql = "SELECT " + DurationStats.select("total_ms") + ", " + DurationStats.select("bot_ms") + ", "
-                + DurationStats.select("human_ms") + " FROM (SELECT extract(epoch FROM resolved_at - created_at) * 1000 "
-                + "AS total_ms, bot_ms, human_ms FROM report_conversations WHERE tenant_id = " + q.tenant(tenant)
-                + " AND resolved_at >= " + q.at(range.from()) + " AND resolved_at < " + q.at(range.to())
-                + q.channel(range) + ") r";
-        q.run(sql, rs -> {
-            rs.next();
-            DurationStats.read(rs, 1).writeTo(node.putObject("total"));
-            DurationStats.read(rs, 5).writeTo(node.putObject("bot"));
-            DurationStats.read(rs, 9).writeTo(node.putObject("human"));
-            return null;
-        });
-    }
-
-    private record Count(String metric, String channel, String dim, long n) {
-    }
-
-    /** The counts of the range: folded ones and those still queued, read at one snapshot. */
-    private List<Count> counts(TenantId tenant, ReportRange range) {
-        ReportQuery q = query();
-        String sql = "SELECT metric, channel, dim, sum(n) FROM (SELECT metric, channel, dim, n FROM report_counts"
-                + bucketsOf(q, tenant, range) + " UNION ALL SELECT metric, channel, dim, n FROM report_count_deltas"
-                + bucketsOf(q, tenant, range) + ") c GROUP BY metric, channel, dim ORDER BY metric, channel, dim";
-        return q.run(sql, rs -> {
+        sql.append(") c GROUP BY metric, channel, dim");
+        return q.run(sql.toString(), rs -> {
             List<Count> counts = new ArrayList<>();
             while (rs.next()) {
                 counts.add(new Count(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4)));
             }
             return counts;
         });
-    }
-
-    static String bucketsOf(ReportQuery q, TenantId tenant, ReportRange range) {
-        return " WHERE tenant_id = " + q.tenant(tenant) + " AND bucket >= " + q.at(range.from()) + " AND bucket < "
-                + q.at(range.to()) + q.channel(range);
     }
 
     private static Double ratio(long part, long whole) {

@@ -50,13 +50,34 @@ final class ReportQuery {
 
     /** The range's channel condition, if it has one. */
     String channel(ReportRange range) {
-        return range.channel() == null ? "" : " AND channel = " + text(range.channel());
+        return channel(range.channel());
+    }
+
+    /** The condition on the quarter-hour counts ({@code report_counts}) of the tenant's range. */
+    String quarters(TenantId tenant, ReportRange range) {
+        return " WHERE tenant_id = " + tenant(tenant) + " AND bucket >= " + at(range.from()) + " AND bucket < "
+                + at(range.to()) + channel(range);
+    }
+
+    /** A text[] argument, for {@code = ANY(?)}. */
+    String texts(List<String> values) {
+        args.add(values.toArray(new String[0]));
+        return "?";
+    }
+
+    String channel(String channel) {
+        return channel == null ? "" : " AND channel = " + text(channel);
     }
 
     <T> T run(String sql, Reader<T> reader) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < args.size(); i++) {
-                ps.setObject(i + 1, args.get(i));
+                Object arg = args.get(i);
+                if (arg instanceof String[] values) {
+                    ps.setArray(i + 1, c.createArrayOf("text", values));
+                } else {
+                    ps.setObject(i + 1, arg);
+                }
             }
             try (ResultSet rs = ps.executeQuery()) {
                 return reader.read(rs);

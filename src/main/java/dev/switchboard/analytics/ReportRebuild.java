@@ -219,7 +219,7 @@ class ReportRebuild {
     /** Queues, as deltas, the difference between the counts the log gives and the counts kept, at one snapshot. */
     private long correctCounts(TenantId tenant) throws SQLException {
         String sql = """
-                WITH truth AS (SELECT metric, bucket, channel, dim, n FROM report_counts_of_log(?::uuid)),
+                WITH truth AS (SELECT metric, bucket, channel, dim, n FROM report_counts_truth(?::uuid)),
                 kept AS (
                     SELECT metric, bucket, channel, dim, sum(n) AS n FROM (
                         SELECT metric, bucket, channel, dim, n FROM report_counts WHERE tenant_id = ?

@@ -23,32 +23,31 @@ import javax.sql.DataSource;
 class SeriesQueries {
     static final int MAX_POINTS = 10_000;
 
-    /** Where a metric comes from: a count kept per quarter hour, a count of conversations, or a duration. */
+    /** A metric of the series and the count it is kept as; a duration is a histogram and a sum. */
     private enum Metric {
-        CONVERSATIONS_CREATED("conversations_created", null, "report_conversations", "created_at", null),
-        CONVERSATIONS_RESOLVED("conversations_resolved", null, "report_conversations", "resolved_at", null),
-        HANDOFFS("handoffs", null, "report_conversations", "handed_off_at", null),
-        MESSAGES_FROM_CUSTOMERS("messages_from_customers", CountMetric.MESSAGES_IN, null, "bucket", null),
-        MESSAGES_FROM_BOT("messages_from_bot", CountMetric.MESSAGES_BOT, null, "bucket", null),
-        MESSAGES_FROM_AGENTS("messages_from_agents", CountMetric.MESSAGES_AGENT, null, "bucket", null),
-        NOTES("notes", CountMetric.NOTES, null, "bucket", null),
-        FIRST_RESPONSE_TIME("first_response_time", null, "report_conversations", "first_response_at", "first_response_ms"),
-        AGENT_REPLY_TIME("agent_reply_time", null, "report_replies", "answered_at", "reply_ms"),
-        RESOLUTION_TIME("resolution_time", null, "report_conversations", "resolved_at",
-                "extract(epoch FROM resolved_at - created_at) * 1000");
+        CONVERSATIONS_CREATED("conversations_created", "conversations_created", false),
+        CONVERSATIONS_RESOLVED("conversations_resolved", "conversations_resolved", false),
+        HANDOFFS("handoffs", "conversations_handed_off", false),
+        MESSAGES_FROM_CUSTOMERS("messages_from_customers", CountMetric.MESSAGES_IN.stored, false),
+        MESSAGES_FROM_BOT("messages_from_bot", CountMetric.MESSAGES_BOT.stored, false),
+        MESSAGES_FROM_AGENTS("messages_from_agents", CountMetric.MESSAGES_AGENT.stored, false),
+        NOTES("notes", CountMetric.NOTES.stored, false),
+        FIRST_RESPONSE_TIME("first_response_time", "first_response", true),
+        AGENT_REPLY_TIME("agent_reply_time", "agent_reply", true),
+        RESOLUTION_TIME("resolution_time", "resolution", true);
 
         final String wire;
-        final CountMetric counted;
-        final String table;
-        final String time;
-        final String millis;
+        final String stored;
+        final boolean duration;
 
-        Metric(String wire, CountMetric counted, String table, String time, String millis) {
+        Metric(String wire, String stored, boolean duration) {
             this.wire = wire;
-            this.counted = counted;
-            this.table = table;
-            this.time = time;
-            this.millis = millis;
+            this.stored = stored;
+            this.duration = duration;
+        }
+
+        List<String> counts() {
+            return duration ? List.of(stored, stored + "_ms") : List.of(stored);
         }
 
         static Metric of(String wire) {
@@ -87,33 +86,25 @@ class SeriesQueries {
         }
         ReportQuery q = new ReportQuery(dataSource);
         // the start of each row's interval, as an instant: local midnight in the zone, or the hour since the first start
-        String key = daily ? "(date_trunc('day', " + metric.time + " AT TIME ZONE " + q.text(range.zone().getId())
+        String key = daily ? "(date_trunc('day', bucket AT TIME ZONE " + q.text(range.zone().getId())
                 + ") AT TIME ZONE " + q.text(range.zone().getId()) + ")"
-                : "date_bin('1 hour', " + metric.time + ", " + q.at(starts.get(0)) + ")";
-        String sql;
-        if (metric.counted != null) {
-            sql = "SELECT " + key + ", sum(n) FROM (SELECT bucket, n FROM report_counts"
-                    + AnalyticsQueries.bucketsOf(q, tenant, range) + " AND metric = " + q.text(metric.counted.stored)
-                    + " UNION ALL SELECT bucket, n FROM report_count_deltas" + AnalyticsQueries.bucketsOf(q, tenant, range)
-                    + " AND metric = " + q.text(metric.counted.stored) + ") c GROUP BY 1";
-        } else {
-            sql = "SELECT " + key + ", " + (metric.millis == null ? "count(*)" : DurationStats.select(metric.millis))
-                    + " FROM " + metric.table + " WHERE tenant_id = " + q.tenant(tenant) + " AND " + metric.time + " >= "
-                    + q.at(range.from()) + " AND " + metric.time + " < " + q.at(range.to()) + q.channel(range)
-                    + " GROUP BY 1";
-        }
-        Map<Instant, ObjectNode> points = q.run(sql, rs -> {
-            Map<Instant, ObjectNode> read = new HashMap<>();
+                : "date_bin('1 hour', bucket, " + q.at(starts.get(0)) + ")";
+        String sql = "SELECT " + key + ", metric, dim, sum(n) FROM report_counts" + quarters(q, tenant, range, metric)
+                + " GROUP BY 1, 2, 3";
+        Map<Instant, Long> counts = new HashMap<>();
+        Map<Instant, Map<String, Histogram>> durations = new HashMap<>();
+        q.run(sql, rs -> {
             while (rs.next()) {
-                ObjectNode point = mapper.createObjectNode();
-                if (metric.millis == null) {
-                    point.put("count", rs.getLong(2));
+                Instant start = rs.getTimestamp(1).toInstant();
+                AnalyticsQueries.Count count = new AnalyticsQueries.Count(rs.getString(2), null, rs.getString(3),
+                        rs.getLong(4));
+                if (metric.duration) {
+                    AnalyticsQueries.collect(count, durations.computeIfAbsent(start, s -> new HashMap<>()));
                 } else {
-                    DurationStats.read(rs, 2).writeTo(point);
+                    counts.merge(start, count.n(), Long::sum);
                 }
-                read.put(rs.getTimestamp(1).toInstant(), point);
             }
-            return read;
+            return null;
         });
         ObjectNode series = mapper.createObjectNode().put("metric", metric.wire).put("interval", interval)
                 .put("from", range.from().toString()).put("to", range.to().toString()).put("tz", range.zone().getId())
@@ -121,16 +112,18 @@ class SeriesQueries {
         ArrayNode out = series.putArray("points");
         for (Instant start : starts) {
             ObjectNode point = out.addObject().put("start", start.atZone(range.zone()).toOffsetDateTime().toString());
-            ObjectNode found = points.get(start);
-            if (found != null) {
-                point.setAll(found);
-            } else if (metric.millis == null) {
-                point.put("count", 0);
+            if (metric.duration) {
+                durations.getOrDefault(start, Map.of()).getOrDefault(metric.stored, new Histogram()).stats()
+                        .writeTo(point);
             } else {
-                new DurationStats(0, null, null, null).writeTo(point);
+                point.put("count", counts.getOrDefault(start, 0L));
             }
         }
         return series;
+    }
+
+    private static String quarters(ReportQuery q, TenantId tenant, ReportRange range, Metric metric) {
+        return q.quarters(tenant, range) + " AND metric = ANY(" + q.texts(metric.counts()) + ")";
     }
 
     /** The starts of the intervals that meet the range: local days of the zone, or hours from the zone's hour. */
