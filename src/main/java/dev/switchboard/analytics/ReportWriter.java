@@ -8,6 +8,7 @@ import jakarta.enterprise.event.Observes;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -38,7 +39,7 @@ class ReportWriter {
             }
         }
         reports.putAll(store.load(needed));
-        Set<ConversationReport> changed = new java.util.LinkedHashSet<>();
+        Set<ConversationReport> changed = new LinkedHashSet<>();
         List<ConversationReport.Reply> replies = new ArrayList<>();
         List<ConversationReport.Assignment> assignments = new ArrayList<>();
         for (ConversationFact fact : facts.facts()) {
@@ -50,7 +51,7 @@ class ReportWriter {
             }
             ConversationReport report = reports.get(fact.conversationId());
             if (report == null) {
-                continue; // a conversation older than its reporting row, or a bot turn that changes nothing
+                continue; // a bot turn (changes nothing), or a conversation begun before analytics (the rebuild measures it)
             }
             report.apply(fact, replies, assignments);
             changed.add(report);
