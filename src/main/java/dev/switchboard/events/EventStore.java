@@ -5,12 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.sessions.SessionAddress;
 import dev.switchboard.sessions.SessionStore;
+import dev.switchboard.storage.CommitWriters;
 import dev.switchboard.storage.GroupCommitter;
 import dev.switchboard.storage.LogClock;
 import dev.switchboard.tenants.TenantId;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
@@ -32,6 +34,8 @@ import javax.sql.DataSource;
  * The append-only event log. Inbound messages get a gapless per-session seq assigned in the same
  * transaction as their insert; a repeated client message id returns the original event.
  */
+// created at startup: its group-commit writer is on the liveness check before the first request
+@Startup
 @ApplicationScoped
 public class EventStore {
     private final DataSource dataSource;
@@ -47,10 +51,10 @@ public class EventStore {
     }
 
     EventStore(DataSource dataSource, SessionStore sessions, ObjectMapper mapper, Event<EventAppended> appended,
-            MeterRegistry registry, LogClock clock) {
+            MeterRegistry registry, LogClock clock, CommitWriters writers) {
         this.clock = clock;
-        this.appender = new GroupCommitter<>("event-appender", this::appendAll, this::appendOne,
-                Comparator.comparing(AppendRequest::address, SessionAddress.LOCK_ORDER), registry);
+        this.appender = writers.register(new GroupCommitter<>("event-appender", this::appendAll, this::appendOne,
+                Comparator.comparing(AppendRequest::address, SessionAddress.LOCK_ORDER), registry));
         this.dataSource = dataSource;
         this.sessions = sessions;
         this.mapper = mapper;

@@ -30,8 +30,10 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import dev.switchboard.statemachine.TransitionRejected;
+import dev.switchboard.storage.CommitWriters;
 import dev.switchboard.storage.GroupCommitter;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
@@ -53,6 +55,8 @@ import org.jboss.logging.MDC;
  * event; after it, the cursor says it is done. The optimistic version check makes a concurrent or
  * repeated run of the same event fail instead of writing twice.
  */
+// created at startup: its group-commit writer is on the liveness check before the first request
+@Startup
 @ApplicationScoped
 public class SessionProcessor {
     private static final Logger LOG = Logger.getLogger(SessionProcessor.class);
@@ -73,7 +77,8 @@ public class SessionProcessor {
     private final WarmSessions warm;
 
     SessionProcessor(SessionStore sessions, EventStore events, Outbox outbox, Agent agent, ObjectMapper mapper,
-            ProcessingConfig config, MeterRegistry registry, Event<ProcessingCommitted> processed) {
+            ProcessingConfig config, MeterRegistry registry, Event<ProcessingCommitted> processed,
+            CommitWriters writers) {
         this.processed = processed;
         this.warm = new WarmSessions(config.warmSessions());
         this.sessions = sessions;
@@ -89,8 +94,8 @@ public class SessionProcessor {
                 .description("State writes rejected by optimistic locking").register(registry);
         this.agentFailures = Counter.builder("switchboard.agent.failures")
                 .description("Agent calls that threw; answered with the fallback reply").register(registry);
-        this.committer = new GroupCommitter<>("processing-committer", this::writeAll, this::writeOne,
-                Comparator.comparing((Outcome o) -> o.prior().address(), SessionAddress.LOCK_ORDER), registry);
+        this.committer = writers.register(new GroupCommitter<>("processing-committer", this::writeAll, this::writeOne,
+                Comparator.comparing((Outcome o) -> o.prior().address(), SessionAddress.LOCK_ORDER), registry));
         this.checksumMismatches = Counter.builder("switchboard.sessions.checksum.mismatches")
                 .description("Sessions whose stored state failed checksum verification").register(registry);
     }

@@ -36,6 +36,10 @@ public final class GroupCommitter<Q, R> {
     private final LinkedBlockingQueue<Pending<Q, R>> queue = new LinkedBlockingQueue<>();
     private final DistributionSummary batchSizes;
     private final Counter fallbacks;
+    private final String name;
+    private final Thread writer;
+    /** System.nanoTime when the writer took the batch it is writing; 0 while it waits for work. */
+    private volatile long busySinceNanos;
 
     /**
      * @param batch  runs all requests in one transaction and returns their results in order
@@ -50,9 +54,35 @@ public final class GroupCommitter<Q, R> {
                 .description("Requests committed per group-commit transaction").register(registry);
         this.fallbacks = Counter.builder("switchboard.group.commit.fallbacks").tag("writer", name)
                 .description("Batches that failed and were re-run one request at a time").register(registry);
-        Thread writer = new Thread(this::run, name + "-writer");
+        this.name = name;
+        this.writer = new Thread(this::run, name + "-writer");
         writer.setDaemon(true);
         writer.start();
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** False once the writer thread has ended: nothing queued here will ever commit. */
+    public boolean alive() {
+        return writer.isAlive();
+    }
+
+    /** Requests queued and not yet taken by the writer. */
+    public int waiting() {
+        return queue.size();
+    }
+
+    /** How long the writer has been writing its current batch, in nanoseconds; 0 while it waits for work. */
+    public long busyNanos() {
+        long since = busySinceNanos;
+        return since == 0 ? 0 : System.nanoTime() - since;
+    }
+
+    /** Ends the writer thread as a fault would (tests of the health checks). */
+    void halt() {
+        writer.interrupt();
     }
 
     /** Queues the request and waits for the transaction that carries it to commit. */
@@ -78,6 +108,7 @@ public final class GroupCommitter<Q, R> {
             try {
                 taken.add(queue.take());
                 queue.drainTo(taken, MAX_BATCH - 1);
+                busySinceNanos = System.nanoTime();
                 write(taken);
             } catch (InterruptedException e) {
                 return;
@@ -85,6 +116,7 @@ public final class GroupCommitter<Q, R> {
                 LOG.error("group commit writer failed", e);
                 taken.forEach(p -> p.result().completeExceptionally(e));
             } finally {
+                busySinceNanos = 0;
                 taken.clear();
             }
         }

@@ -145,8 +145,9 @@ class SessionsApiTest {
     @Test
     void healthMetricsAndOpenApiAreServed() {
         given().get("/q/health/ready").then().statusCode(200).body(containsString("session-workers"));
-        given().get("/q/health/live").then().statusCode(200);
+        given().get("/q/health/live").then().statusCode(200).body(containsString("commit-writers"));
         given().get("/q/metrics").then().statusCode(200)
+                .body(containsString("agroal_active_count"))
                 .body(containsString("switchboard_events_appended_total"))
                 .body(containsString("switchboard_outbox_pending"))
                 .body(containsString("switchboard_processing_queue_depth"))
