@@ -224,6 +224,23 @@ class EffectStore {
         }
     }
 
+    /** Dead letters by channel: effects that will not be attempted again until an operator acts. */
+    @Transactional
+    java.util.Map<String, Long> deadByChannel() {
+        String sql = "SELECT channel, count(*) FROM effects WHERE status = " + EffectStatus.DEAD.literal()
+                + " GROUP BY channel";
+        java.util.Map<String, Long> dead = new java.util.HashMap<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql);
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                dead.put(rs.getString(1), rs.getLong(2));
+            }
+            return dead;
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not count dead letters", e);
+        }
+    }
+
     private List<Effect> readAll(PreparedStatement ps) throws SQLException {
         List<Effect> effects = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {

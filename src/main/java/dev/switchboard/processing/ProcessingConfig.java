@@ -21,6 +21,10 @@ public interface ProcessingConfig {
     @WithDefault("5s")
     Duration sweepInterval();
 
+    /** How often the backlog gauges are refreshed (read by ProcessingGauges' @Scheduled). */
+    @WithDefault("15s")
+    Duration gaugeInterval();
+
     /** Attempts at one inbound event before it is quarantined (outages of the database do not count). */
     @WithDefault("5")
     int maxAttempts();

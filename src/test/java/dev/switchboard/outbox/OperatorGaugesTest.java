@@ -1,0 +1,71 @@
+package dev.switchboard.outbox;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.switchboard.processing.ProcessingGauges;
+import dev.switchboard.support.Db;
+import dev.switchboard.support.Eventually;
+import dev.switchboard.support.Tenants;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+
+/** The gauges operators alert on count what the database holds: dead letters, corrupt sessions, the backlog. */
+@QuarkusTest
+class OperatorGaugesTest {
+    @Inject
+    DataSource dataSource;
+
+    @Inject
+    OutboxGauges outboxGauges;
+
+    @Inject
+    ProcessingGauges processingGauges;
+
+    @Test
+    void deadLettersAndCorruptSessionsAreCountedAndTheBacklogIsShown() {
+        Tenants.Credentials tenant = Tenants.create("gauges");
+        given().contentType(ContentType.JSON).auth().oauth2(tenant.apiKey())
+                .header("Idempotency-Key", UUID.randomUUID().toString())
+                .body(Map.of("id", "m1", "text", "hello")).post("/api/v1/sessions/g1/messages").then().statusCode(202);
+        Db db = new Db(dataSource);
+        Eventually.within(Duration.ofSeconds(10), "answered", () -> db.count("SELECT count(*) FROM effects f JOIN "
+                + "sessions s ON s.id = f.session_id WHERE s.tenant_id = ?::uuid AND f.type = 'message'",
+                tenant.tenantId()) == 1);
+        refresh();
+        double dead = metric("switchboard_outbox_dead{channel=\"web\"");
+        double corrupt = metric("switchboard_sessions_corrupt");
+
+        db.update("UPDATE effects SET status = 'dead', next_attempt_at = NULL WHERE tenant_id = ?::uuid AND type = 'message'",
+                tenant.tenantId());
+        db.update("UPDATE sessions SET status = 'corrupt' WHERE tenant_id = ?::uuid", tenant.tenantId());
+        refresh();
+        assertEquals(dead + 1, metric("switchboard_outbox_dead{channel=\"web\""));
+        assertEquals(corrupt + 1, metric("switchboard_sessions_corrupt"));
+        assertTrue(metric("switchboard_processing_sessions_behind") >= 0);
+        assertTrue(metric("switchboard_processing_oldest_unprocessed_age_seconds") >= 0);
+        assertTrue(metric("switchboard_sessions_quarantined") >= 0);
+    }
+
+    private void refresh() {
+        outboxGauges.refresh();
+        processingGauges.refresh();
+    }
+
+    private static double metric(String prefix) {
+        String body = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        for (String line : body.split("\n")) {
+            if (line.startsWith(prefix + " ") || line.startsWith(prefix + ",") || line.startsWith(prefix + "}")) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        throw new AssertionError("no metric " + prefix + " in /q/metrics");
+    }
+}
