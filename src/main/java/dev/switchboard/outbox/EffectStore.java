@@ -19,7 +19,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
 import javax.sql.DataSource;
@@ -226,10 +228,10 @@ class EffectStore {
 
     /** Dead letters by channel: effects that will not be attempted again until an operator acts. */
     @Transactional
-    java.util.Map<String, Long> deadByChannel() {
+    Map<String, Long> deadByChannel() {
         String sql = "SELECT channel, count(*) FROM effects WHERE status = " + EffectStatus.DEAD.literal()
                 + " GROUP BY channel";
-        java.util.Map<String, Long> dead = new java.util.HashMap<>();
+        Map<String, Long> dead = new HashMap<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql);
                 ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {

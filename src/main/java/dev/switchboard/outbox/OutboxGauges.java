@@ -35,7 +35,7 @@ class OutboxGauges {
         pending.set(measured[0]);
         oldestAgeSeconds.set(measured[1]);
         Map<String, Long> counted = store.deadByChannel();
-        dead.keySet().forEach(channel -> dead.get(channel).set(counted.getOrDefault(channel, 0L)));
+        dead.forEach((channel, value) -> value.set(counted.getOrDefault(channel, 0L)));
         counted.forEach((channel, n) -> deadLetters(channel).set(n));
     }
 

@@ -38,6 +38,15 @@ public class ProcessingGauges {
                 .description("Sessions whose stored state failed its checksum").register(registry);
     }
 
+    public long sessionsBehind() {
+        return behind.get();
+    }
+
+    /** Age in seconds of the oldest inbound event not processed yet at the last refresh; 0 when none. */
+    public long oldestUnprocessedAgeSeconds() {
+        return oldestAgeSeconds.get();
+    }
+
     @Scheduled(every = "${switchboard.processing.gauge-interval:15s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     @Transactional
     public void refresh() {

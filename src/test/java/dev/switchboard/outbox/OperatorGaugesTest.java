@@ -1,17 +1,21 @@
 package dev.switchboard.outbox;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.processing.ProcessingGauges;
+import dev.switchboard.processing.SessionScheduler;
 import dev.switchboard.support.Db;
 import dev.switchboard.support.Eventually;
 import dev.switchboard.support.Tenants;
+import dev.switchboard.support.TestClock;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -28,6 +32,9 @@ class OperatorGaugesTest {
 
     @Inject
     ProcessingGauges processingGauges;
+
+    @Inject
+    SessionScheduler scheduler;
 
     @Test
     void deadLettersAndCorruptSessionsAreCountedAndTheBacklogIsShown() {
@@ -52,6 +59,33 @@ class OperatorGaugesTest {
         assertTrue(metric("switchboard_processing_sessions_behind") >= 0);
         assertTrue(metric("switchboard_processing_oldest_unprocessed_age_seconds") >= 0);
         assertTrue(metric("switchboard_sessions_quarantined") >= 0);
+    }
+
+    @Test
+    void aNodeFarBehindIsNotReadyUntilItCatchesUp() {
+        Tenants.Credentials tenant = Tenants.create("backlog");
+        scheduler.stop();
+        try {
+            TestClock.at(Instant.now().minus(Duration.ofHours(1))); // a message that has waited an hour
+            given().contentType(ContentType.JSON).auth().oauth2(tenant.apiKey())
+                    .header("Idempotency-Key", UUID.randomUUID().toString())
+                    .body(Map.of("id", "m1", "text", "hello")).post("/api/v1/sessions/late/messages").then()
+                    .statusCode(202);
+            TestClock.reset();
+            refresh();
+            given().get("/q/health/ready").then().statusCode(503)
+                    .body("checks.find { it.name == 'processing-backlog' }.status", equalTo("DOWN"));
+        } finally {
+            TestClock.reset();
+            scheduler.start();
+        }
+        Db db = new Db(dataSource);
+        Eventually.within(Duration.ofSeconds(10), "caught up", () -> db.count("SELECT count(*) FROM sessions WHERE "
+                + "tenant_id = ?::uuid AND processed_seq = last_inbound_seq", tenant.tenantId()) == 1);
+        Eventually.within(Duration.ofSeconds(10), "ready again", () -> {
+            refresh();
+            return given().get("/q/health/ready").statusCode() == 200;
+        });
     }
 
     private void refresh() {
