@@ -62,7 +62,7 @@ class AnalyticsScenariosTest {
         say(tenant, "s1", "hello");
         at(30);
         say(tenant, "s1", "bye");
-        Eventually.within(WAIT, "the bot finished the conversation", () -> status(tenant, "s1").equals("resolved"));
+        Eventually.within(WAIT, "the bot finished the conversation", () -> "resolved".equals(status(tenant, "s1")));
 
         JsonNode summary = summary(tenant.apiKey(), DAY);
         assertEquals(1, summary.at("/conversations/created").asLong());
@@ -101,7 +101,7 @@ class AnalyticsScenariosTest {
         reply(tenant, ann, conversation, "It ships today");
         at(300);
         act(ann, conversation, "resolve", Map.of(), 202);
-        Eventually.within(WAIT, "resolved", () -> status(tenant, "s1").equals("resolved"));
+        Eventually.within(WAIT, "resolved", () -> "resolved".equals(status(tenant, "s1")));
 
         JsonNode summary = summary(ann.token(), DAY);
         assertEquals(1, summary.at("/firstResponseTime/count").asLong());
@@ -161,7 +161,7 @@ class AnalyticsScenariosTest {
         reply(tenant, ann, conversation, "Ann here");
         at(120);
         act(ann, conversation, "release", Map.of(), 202);
-        Eventually.within(WAIT, "back with the bot", () -> status(tenant, "s1").equals("bot"));
+        Eventually.within(WAIT, "back with the bot", () -> "bot".equals(status(tenant, "s1")));
         at(180);
         say(tenant, "s1", "a human again please");
         assertEquals(conversation, awaitConversation(tenant, "s1", "pending"), "the same conversation, reopened");
@@ -169,7 +169,7 @@ class AnalyticsScenariosTest {
         reply(tenant, bob, conversation, "Bob here");
         at(400);
         act(bob, conversation, "resolve", Map.of(), 202);
-        Eventually.within(WAIT, "resolved", () -> status(tenant, "s1").equals("resolved"));
+        Eventually.within(WAIT, "resolved", () -> "resolved".equals(status(tenant, "s1")));
 
         JsonNode summary = summary(tenant.apiKey(), DAY);
         assertEquals(1, summary.at("/conversations/created").asLong());
@@ -206,7 +206,7 @@ class AnalyticsScenariosTest {
         reply(tenant, bob, conversation, "Bob here, done");
         at(100);
         act(bob, conversation, "resolve", Map.of(), 202);
-        Eventually.within(WAIT, "resolved", () -> status(tenant, "s1").equals("resolved"));
+        Eventually.within(WAIT, "resolved", () -> "resolved".equals(status(tenant, "s1")));
 
         JsonNode agents = agents(tenant.apiKey(), DAY);
         JsonNode a = agentRow(agents, ann.id());
@@ -304,8 +304,8 @@ class AnalyticsScenariosTest {
         say(tenant, "s1", "bye");
         at(130);
         act(ann, conversation, "resolve", Map.of(), 202);
-        Eventually.within(WAIT, "both resolved", () -> status(tenant, "s1").equals("resolved")
-                && status(tenant, "s2").equals("resolved"));
+        Eventually.within(WAIT, "both resolved", () -> "resolved".equals(status(tenant, "s1"))
+                && "resolved".equals(status(tenant, "s2")));
         String live = reports(tenant);
         JsonNode summary = summary(tenant.apiKey(), DAY);
         assertEquals(1, summary.at("/messages/notes").asLong());
