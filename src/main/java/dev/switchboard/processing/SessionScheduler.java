@@ -68,6 +68,11 @@ public class SessionScheduler {
         });
         Gauge.builder("switchboard.processing.queue.depth", mailboxes, ConcurrentHashMap::size)
                 .description("Sessions queued or being processed").register(registry);
+        Gauge.builder("switchboard.processing.workers.busy", workers, ThreadPoolExecutor::getActiveCount)
+                .description("Session workers processing right now (saturated at switchboard.processing.workers)")
+                .register(registry);
+        Gauge.builder("switchboard.processing.workers.waiting", workers, w -> w.getQueue().size())
+                .description("Sessions scheduled and waiting for a free worker").register(registry);
     }
 
     void onAppended(@Observes(during = TransactionPhase.AFTER_SUCCESS) EventAppended appended) {

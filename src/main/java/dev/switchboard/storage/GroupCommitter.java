@@ -2,13 +2,16 @@ package dev.switchboard.storage;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.jboss.logging.Logger;
 
@@ -27,7 +30,7 @@ public final class GroupCommitter<Q, R> {
     private static final Logger LOG = Logger.getLogger(GroupCommitter.class);
     private static final int MAX_BATCH = 256;
 
-    private record Pending<Q, R>(Q request, CompletableFuture<R> result) {
+    private record Pending<Q, R>(Q request, CompletableFuture<R> result, long queuedNanos) {
     }
 
     private final Function<List<Q>, List<R>> batch;
@@ -36,6 +39,8 @@ public final class GroupCommitter<Q, R> {
     private final LinkedBlockingQueue<Pending<Q, R>> queue = new LinkedBlockingQueue<>();
     private final DistributionSummary batchSizes;
     private final Counter fallbacks;
+    private final Timer waits;
+    private final Timer commits;
     private final String name;
     private final Thread writer;
     /** System.nanoTime when the writer took the batch it is writing; 0 while it waits for work. */
@@ -54,6 +59,12 @@ public final class GroupCommitter<Q, R> {
                 .description("Requests committed per group-commit transaction").register(registry);
         this.fallbacks = Counter.builder("switchboard.group.commit.fallbacks").tag("writer", name)
                 .description("Batches that failed and were re-run one request at a time").register(registry);
+        this.waits = Timer.builder("switchboard.group.commit.wait").tag("writer", name)
+                .description("Time a request waited in the queue before its batch was taken").register(registry);
+        this.commits = Timer.builder("switchboard.group.commit.duration").tag("writer", name)
+                .description("Time to write and commit one batch (its fallbacks included)").register(registry);
+        Gauge.builder("switchboard.group.commit.queue", queue, LinkedBlockingQueue::size).tag("writer", name)
+                .description("Requests waiting for the writer").register(registry);
         this.name = name;
         this.writer = new Thread(this::run, name + "-writer");
         writer.setDaemon(true);
@@ -87,7 +98,7 @@ public final class GroupCommitter<Q, R> {
 
     /** Queues the request and waits for the transaction that carries it to commit. */
     public R submit(Q request) {
-        Pending<Q, R> pending = new Pending<>(request, new CompletableFuture<>());
+        Pending<Q, R> pending = new Pending<>(request, new CompletableFuture<>(), System.nanoTime());
         queue.add(pending);
         try {
             return pending.result().get();
@@ -108,8 +119,11 @@ public final class GroupCommitter<Q, R> {
             try {
                 taken.add(queue.take());
                 queue.drainTo(taken, MAX_BATCH - 1);
-                busySinceNanos = System.nanoTime();
+                long start = System.nanoTime();
+                busySinceNanos = start;
+                taken.forEach(p -> waits.record(start - p.queuedNanos(), TimeUnit.NANOSECONDS));
                 write(taken);
+                commits.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException | Error e) {

@@ -148,6 +148,11 @@ class SessionsApiTest {
         given().get("/q/health/live").then().statusCode(200).body(containsString("commit-writers"));
         given().get("/q/metrics").then().statusCode(200)
                 .body(containsString("agroal_active_count"))
+                .body(containsString("switchboard_group_commit_queue{writer=\"event-appender\"}"))
+                .body(containsString("switchboard_group_commit_wait_seconds_count{writer=\"processing-committer\"}"))
+                .body(containsString("switchboard_group_commit_duration_seconds_max"))
+                .body(containsString("switchboard_processing_workers_busy"))
+                .body(containsString("switchboard_processing_workers_waiting"))
                 .body(containsString("switchboard_events_appended_total"))
                 .body(containsString("switchboard_outbox_pending"))
                 .body(containsString("switchboard_processing_queue_depth"))
