@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.tenants.TenantId;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import javax.sql.DataSource;
@@ -35,11 +37,15 @@ class AgentQueries {
                     }
                     return null;
                 });
-        counted(tenant, range, rows, "conversationsAssigned", "agent_id", "report_assignments", "assigned_at");
-        counted(tenant, range, rows, "conversationsResolved", "resolved_by_id", "report_conversations", "resolved_at");
-        timed(tenant, range, rows, "firstResponseTime", "first_responder_id", "report_conversations",
-                "first_response_at", "first_response_ms");
-        timed(tenant, range, rows, "agentReplyTime", "agent_id", "report_replies", "answered_at", "reply_ms");
+        perAgent(tenant, range, rows, "agent_id", "report_assignments", "assigned_at", "count(*)",
+                (row, rs) -> row.put("conversationsAssigned", rs.getLong(2)));
+        perAgent(tenant, range, rows, "resolved_by_id", "report_conversations", "resolved_at", "count(*)",
+                (row, rs) -> row.put("conversationsResolved", rs.getLong(2)));
+        perAgent(tenant, range, rows, "first_responder_id", "report_conversations", "first_response_at",
+                DurationStats.select("first_response_ms"),
+                (row, rs) -> DurationStats.read(rs, 2).writeTo(row.putObject("firstResponseTime")));
+        perAgent(tenant, range, rows, "agent_id", "report_replies", "answered_at", DurationStats.select("reply_ms"),
+                (row, rs) -> DurationStats.read(rs, 2).writeTo(row.putObject("agentReplyTime")));
 
         ReportQuery sent = new ReportQuery(dataSource);
         sent.run("SELECT dim, sum(n) FROM report_counts" + sent.quarters(tenant, range) + " AND metric = "
@@ -59,7 +65,7 @@ class AgentQueries {
         for (ObjectNode row : rows.values()) {
             for (String timedField : new String[] {"firstResponseTime", "agentReplyTime"}) {
                 if (!row.has(timedField)) {
-                    new DurationStats(0, null, null, null).writeTo(row.putObject(timedField));
+                    DurationStats.NONE.writeTo(row.putObject(timedField));
                 }
             }
             items.add(row);
@@ -67,35 +73,24 @@ class AgentQueries {
         return report;
     }
 
-    private void counted(TenantId tenant, ReportRange range, Map<String, ObjectNode> rows, String field, String agent,
-            String table, String time) {
+    /** Reads what {@code select} says per agent ({@code agent}) of {@code table}'s rows in the range into their rows. */
+    private void perAgent(TenantId tenant, ReportRange range, Map<String, ObjectNode> rows, String agent, String table,
+            String time, String select, RowWriter writer) {
         ReportQuery q = new ReportQuery(dataSource);
-        q.run("SELECT " + agent + ", count(*) FROM " + table + " WHERE tenant_id = " + q.tenant(tenant) + " AND " + time
-                + " >= " + q.at(range.from()) + " AND " + time + " < " + q.at(range.to()) + q.channel(range) + " AND "
-                + agent + " IS NOT NULL GROUP BY 1", rs -> {
+        q.run("SELECT " + agent + ", " + select + " FROM " + table + " WHERE tenant_id = " + q.tenant(tenant) + " AND "
+                + time + " >= " + q.at(range.from()) + " AND " + time + " < " + q.at(range.to()) + q.channel(range)
+                + " AND " + agent + " IS NOT NULL GROUP BY 1", rs -> {
                     while (rs.next()) {
                         ObjectNode row = rows.get(rs.getObject(1).toString());
                         if (row != null) {
-                            row.put(field, rs.getLong(2));
+                            writer.write(row, rs);
                         }
                     }
                     return null;
                 });
     }
 
-    private void timed(TenantId tenant, ReportRange range, Map<String, ObjectNode> rows, String field, String agent,
-            String table, String time, String millis) {
-        ReportQuery q = new ReportQuery(dataSource);
-        q.run("SELECT " + agent + ", " + DurationStats.select(millis) + " FROM " + table + " WHERE tenant_id = "
-                + q.tenant(tenant) + " AND " + time + " >= " + q.at(range.from()) + " AND " + time + " < "
-                + q.at(range.to()) + q.channel(range) + " AND " + agent + " IS NOT NULL GROUP BY 1", rs -> {
-                    while (rs.next()) {
-                        ObjectNode row = rows.get(rs.getObject(1).toString());
-                        if (row != null) {
-                            DurationStats.read(rs, 2).writeTo(row.putObject(field));
-                        }
-                    }
-                    return null;
-                });
+    private interface RowWriter {
+        void write(ObjectNode row, ResultSet rs) throws SQLException;
     }
 }

@@ -3,6 +3,7 @@ package dev.switchboard.analytics;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.outbox.MessageStatus;
 import dev.switchboard.tenants.TenantId;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 
 /**
@@ -26,7 +28,6 @@ class AnalyticsQueries {
     /** First-response distribution: the upper bounds of its buckets in seconds, the last one open. */
     private static final long[] DISTRIBUTION_BOUNDS = {60, 300, 900, 3600, 14400};
     private static final String[] DISTRIBUTION_LABELS = {"0-1m", "1-5m", "5-15m", "15-60m", "1-4h", "over 4h"};
-    private static final List<String> DELIVERY = List.of("pending", "sent", "delivered", "read", "failed");
     static final List<String> DURATIONS = List.of("first_response", "agent_reply", "resolution", "resolution_bot",
             "resolution_human");
 
@@ -56,18 +57,18 @@ class AnalyticsQueries {
                         : newDelivery(delivery, count.channel());
                 String status = count.metric().substring(CountMetric.DELIVERY_PREFIX.length());
                 channel.put(status, channel.path(status).asLong() + count.n());
-                if ("failed".equals(status) && !count.dim().isEmpty()) {
+                if (MessageStatus.FAILED.wire().equals(status) && !count.dim().isEmpty()) {
                     ObjectNode reasons = (ObjectNode) channel.get("failureReasons");
                     reasons.put(count.dim(), reasons.path(count.dim()).asLong() + count.n());
                 }
             }
         }
-        long created = totals.getOrDefault("conversations_created", 0L);
-        long resolved = totals.getOrDefault("conversations_resolved", 0L);
-        long handedOff = totals.getOrDefault("conversations_handed_off", 0L);
+        long created = totals.getOrDefault(CountMetric.CONVERSATIONS_CREATED.stored, 0L);
+        long resolved = totals.getOrDefault(CountMetric.CONVERSATIONS_RESOLVED.stored, 0L);
+        long handedOff = totals.getOrDefault(CountMetric.CONVERSATIONS_HANDED_OFF.stored, 0L);
         Map<String, Long> ever = new HashMap<>();
         for (Count count : counts(tenant, Instant.EPOCH, range.to(), range.channel(),
-                List.of("conversations_created", "conversations_resolved"))) {
+                List.of(CountMetric.CONVERSATIONS_CREATED.stored, CountMetric.CONVERSATIONS_RESOLVED.stored))) {
             ever.merge(count.metric(), count.n(), Long::sum);
         }
 
@@ -76,9 +77,10 @@ class AnalyticsQueries {
                 .put("tz", range.zone().getId()).put("channel", range.channel());
         summary.putObject("conversations").put("created", created).put("resolved", resolved)
                 .put("handedOff", handedOff)
-                .put("openAtEnd", ever.getOrDefault("conversations_created", 0L)
-                        - ever.getOrDefault("conversations_resolved", 0L));
-        summary.put("botContainmentRate", ratio(totals.getOrDefault("conversations_contained", 0L), resolved));
+                .put("openAtEnd", ever.getOrDefault(CountMetric.CONVERSATIONS_CREATED.stored, 0L)
+                        - ever.getOrDefault(CountMetric.CONVERSATIONS_RESOLVED.stored, 0L));
+        summary.put("botContainmentRate", ratio(totals.getOrDefault(CountMetric.CONVERSATIONS_CONTAINED.stored, 0L),
+                resolved));
         summary.put("handoffRate", ratio(handedOff, created));
         summary.putObject("messages").put("fromCustomers", totals.getOrDefault(CountMetric.MESSAGES_IN.stored, 0L))
                 .put("fromBot", totals.getOrDefault(CountMetric.MESSAGES_BOT.stored, 0L))
@@ -86,13 +88,14 @@ class AnalyticsQueries {
                 .put("notes", totals.getOrDefault(CountMetric.NOTES.stored, 0L));
 
         Histogram firstResponse = durations.getOrDefault("first_response", new Histogram());
+        DurationStats firstResponseStats = firstResponse.stats();
         ObjectNode first = summary.putObject("firstResponseTime");
-        firstResponse.stats().writeTo(first);
+        firstResponseStats.writeTo(first);
         ArrayNode distribution = first.putArray("distribution");
         long below = 0;
         for (int i = 0; i < DISTRIBUTION_LABELS.length; i++) {
             long upTo = i < DISTRIBUTION_BOUNDS.length ? firstResponse.countBelow(DISTRIBUTION_BOUNDS[i])
-                    : firstResponse.stats().count();
+                    : firstResponseStats.count();
             distribution.addObject().put("bucket", DISTRIBUTION_LABELS[i]).put("count", upTo - below);
             below = upTo;
         }
@@ -118,7 +121,9 @@ class AnalyticsQueries {
 
     private ObjectNode newDelivery(ObjectNode delivery, String channel) {
         ObjectNode node = delivery.putObject(channel);
-        DELIVERY.forEach(status -> node.put(status, 0L));
+        for (MessageStatus status : MessageStatus.values()) {
+            node.put(status.wire(), 0L);
+        }
         node.putObject("failureReasons");
         return node;
     }
@@ -129,27 +134,21 @@ class AnalyticsQueries {
      */
     private List<Count> counts(TenantId tenant, Instant from, Instant to, String channel, List<String> metrics) {
         ReportQuery q = new ReportQuery(dataSource);
-        java.util.function.Supplier<String> only = () -> metrics == null ? "" : " AND metric = ANY(" + q.texts(metrics)
-                + ")";
+        Supplier<String> only = () -> metrics == null ? "" : " AND metric = ANY(" + q.texts(metrics) + ")";
         Instant firstDay = from.truncatedTo(ChronoUnit.DAYS).equals(from) ? from
                 : from.truncatedTo(ChronoUnit.DAYS).plus(1, ChronoUnit.DAYS);
         Instant lastDay = to.truncatedTo(ChronoUnit.DAYS);
-        StringBuilder sql = new StringBuilder("SELECT metric, channel, dim, sum(n) FROM (");
-        if (firstDay.isBefore(lastDay)) {
-            sql.append("SELECT metric, channel, dim, n FROM report_counts_daily WHERE tenant_id = ")
-                    .append(q.tenant(tenant)).append(" AND day >= ").append(q.at(firstDay)).append(" AND day < ")
-                    .append(q.at(lastDay)).append(q.channel(channel)).append(only.get()).append(" UNION ALL SELECT metric, channel, dim, n")
-                    .append(" FROM report_counts WHERE tenant_id = ").append(q.tenant(tenant))
-                    .append(" AND (bucket >= ").append(q.at(from)).append(" AND bucket < ").append(q.at(firstDay))
-                    .append(" OR bucket >= ").append(q.at(lastDay)).append(" AND bucket < ").append(q.at(to))
-                    .append(")").append(q.channel(channel)).append(only.get());
-        } else {
-            sql.append("SELECT metric, channel, dim, n FROM report_counts WHERE tenant_id = ").append(q.tenant(tenant))
-                    .append(" AND bucket >= ").append(q.at(from)).append(" AND bucket < ").append(q.at(to))
-                    .append(q.channel(channel)).append(only.get());
+        if (!firstDay.isBefore(lastDay)) {
+            firstDay = to; // no whole day inside: all of it from quarter hours
+            lastDay = to;
         }
-        sql.append(") c GROUP BY metric, channel, dim");
-        return q.run(sql.toString(), rs -> {
+        String sql = "SELECT metric, channel, dim, sum(n) FROM (SELECT metric, channel, dim, n FROM report_counts_daily"
+                + " WHERE tenant_id = " + q.tenant(tenant) + " AND day >= " + q.at(firstDay) + " AND day < "
+                + q.at(lastDay) + q.channel(channel) + only.get() + " UNION ALL SELECT metric, channel, dim, n"
+                + " FROM report_counts WHERE tenant_id = " + q.tenant(tenant) + " AND (bucket >= " + q.at(from)
+                + " AND bucket < " + q.at(firstDay) + " OR bucket >= " + q.at(lastDay) + " AND bucket < " + q.at(to)
+                + ")" + q.channel(channel) + only.get() + ") c GROUP BY metric, channel, dim";
+        return q.run(sql, rs -> {
             List<Count> counts = new ArrayList<>();
             while (rs.next()) {
                 counts.add(new Count(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4)));

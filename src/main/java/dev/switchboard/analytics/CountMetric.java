@@ -12,7 +12,14 @@ enum CountMetric {
     /** an outbound message of an agent recorded (dimension: the agent's id) */
     MESSAGES_AGENT("messages_agent"),
     /** an internal note (dimension: the agent's id) */
-    NOTES("notes");
+    NOTES("notes"),
+    /** a conversation began (from the reporting rows, like the three below) */
+    CONVERSATIONS_CREATED("conversations_created"),
+    /** a conversation became pending for the first time */
+    CONVERSATIONS_HANDED_OFF("conversations_handed_off"),
+    CONVERSATIONS_RESOLVED("conversations_resolved"),
+    /** a conversation resolved without ever reaching a person */
+    CONVERSATIONS_CONTAINED("conversations_contained");
 
     static final String DELIVERY_PREFIX = "delivery_";
 

@@ -10,6 +10,8 @@ import java.sql.SQLException;
  * Null statistics when there are none.
  */
 record DurationStats(long count, Double mean, Double p50, Double p90) {
+    static final DurationStats NONE = new DurationStats(0, null, null, null);
+
     /** The select list that {@link #read} reads, over a column of milliseconds. */
     static String select(String millis) {
         return "count(" + millis + "), avg(" + millis + "), percentile_cont(0.5) WITHIN GROUP (ORDER BY " + millis

@@ -29,7 +29,7 @@ final class Histogram {
 
     DurationStats stats() {
         if (count <= 0) {
-            return new DurationStats(0, null, null, null);
+            return DurationStats.NONE;
         }
         return new DurationStats(count, Math.round((double) sumMillis / count) / 1000.0, percentile(0.5),
                 percentile(0.9));

@@ -151,9 +151,7 @@ class ReportRebuild {
             }
         }
         store.forget(sessionIds);
-        store.save(reports);
-        store.addReplies(replies);
-        store.addAssignments(assignments);
+        store.write(reports, replies, assignments);
         return reports.size();
     }
 

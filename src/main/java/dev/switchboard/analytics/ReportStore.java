@@ -74,9 +74,17 @@ class ReportStore {
         }
     }
 
-    /** Writes the rows, new or changed, in one round trip. */
+    /** Writes conversations' rows and the replies and assignments they measured: a round trip per table. */
     @Transactional(Transactional.TxType.MANDATORY)
-    void save(Collection<ConversationReport> reports) {
+    void write(Collection<ConversationReport> reports, List<ConversationReport.Reply> replies,
+            List<ConversationReport.Assignment> assignments) {
+        save(reports);
+        addReplies(replies);
+        addAssignments(assignments);
+    }
+
+    /** Writes the rows, new or changed, in one round trip. */
+    private void save(Collection<ConversationReport> reports) {
         if (reports.isEmpty()) {
             return;
         }
@@ -128,8 +136,7 @@ class ReportStore {
         }
     }
 
-    @Transactional(Transactional.TxType.MANDATORY)
-    void addReplies(List<ConversationReport.Reply> replies) {
+    private void addReplies(List<ConversationReport.Reply> replies) {
         batch("INSERT INTO report_replies (tenant_id, conversation_id, session_id, channel, agent_id, asked_at, "
                 + "answered_at, reply_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", replies, (ps, r) -> {
                     ps.setObject(1, r.of().tenant.value());
@@ -143,8 +150,7 @@ class ReportStore {
                 });
     }
 
-    @Transactional(Transactional.TxType.MANDATORY)
-    void addAssignments(List<ConversationReport.Assignment> assignments) {
+    private void addAssignments(List<ConversationReport.Assignment> assignments) {
         batch("INSERT INTO report_assignments (tenant_id, conversation_id, session_id, channel, agent_id, assigned_at) "
                 + "VALUES (?, ?, ?, ?, ?, ?)", assignments, (ps, a) -> {
                     ps.setObject(1, a.of().tenant.value());

@@ -56,9 +56,7 @@ class ReportWriter {
             report.apply(fact, replies, assignments);
             changed.add(report);
         }
-        store.save(changed);
-        store.addReplies(replies);
-        store.addAssignments(assignments);
+        store.write(changed, replies, assignments);
     }
 
     /** A customer message in a conversation the bot has: no number of the conversation's own moves. */

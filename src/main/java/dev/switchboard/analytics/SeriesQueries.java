@@ -25,9 +25,9 @@ class SeriesQueries {
 
     /** A metric of the series and the count it is kept as; a duration is a histogram and a sum. */
     private enum Metric {
-        CONVERSATIONS_CREATED("conversations_created", "conversations_created", false),
-        CONVERSATIONS_RESOLVED("conversations_resolved", "conversations_resolved", false),
-        HANDOFFS("handoffs", "conversations_handed_off", false),
+        CONVERSATIONS_CREATED("conversations_created", CountMetric.CONVERSATIONS_CREATED.stored, false),
+        CONVERSATIONS_RESOLVED("conversations_resolved", CountMetric.CONVERSATIONS_RESOLVED.stored, false),
+        HANDOFFS("handoffs", CountMetric.CONVERSATIONS_HANDED_OFF.stored, false),
         MESSAGES_FROM_CUSTOMERS("messages_from_customers", CountMetric.MESSAGES_IN.stored, false),
         MESSAGES_FROM_BOT("messages_from_bot", CountMetric.MESSAGES_BOT.stored, false),
         MESSAGES_FROM_AGENTS("messages_from_agents", CountMetric.MESSAGES_AGENT.stored, false),

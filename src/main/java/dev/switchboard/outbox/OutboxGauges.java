@@ -35,8 +35,8 @@ class OutboxGauges {
         pending.set(measured[0]);
         oldestAgeSeconds.set(measured[1]);
         Map<String, Long> counted = store.deadByChannel();
+        counted.keySet().forEach(this::deadLetters);
         dead.forEach((channel, value) -> value.set(counted.getOrDefault(channel, 0L)));
-        counted.forEach((channel, n) -> deadLetters(channel).set(n));
     }
 
     private AtomicLong deadLetters(String channel) {

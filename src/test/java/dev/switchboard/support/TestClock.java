@@ -2,14 +2,13 @@ package dev.switchboard.support;
 
 import jakarta.inject.Singleton;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /**
- * The clock of the log in tests: the system's, until a test places itself at an instant and moves
- * time on by hand (analytics' scenarios: "answered after 90 s" without waiting 90 s).
+ * The clock of the log in tests: the system's, until a test places itself at an instant, and then
+ * at the next (analytics' scenarios: "answered after 90 s" without waiting 90 s).
  */
 @Singleton
 public class TestClock extends Clock {
@@ -18,10 +17,6 @@ public class TestClock extends Clock {
     /** From now on the log's time is {@code instant}, until moved or reset. */
     public static void at(Instant instant) {
         fixed = instant;
-    }
-
-    public static void advance(Duration by) {
-        fixed = fixed.plus(by);
     }
 
     public static void reset() {
