@@ -27,6 +27,8 @@ public final class EventTypes {
     public static final String QUARANTINE_ENDED = "quarantine_ended";
     /** An outbound message moved on its way (sent, delivered, read, failed): effectSeq, status, at, code, reason. */
     public static final String MESSAGE_STATUS = "message_status";
+    /** An operator retried or discarded a dead letter: effectSeq, action (retry or discard). */
+    public static final String DEAD_LETTER_ENDED = "dead_letter_ended";
     /** A call to an outside model (LLM): model, latency, tokens, fallback reason. */
     public static final String AGENT_CALL = "agent_call";
 

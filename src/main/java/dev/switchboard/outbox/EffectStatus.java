@@ -7,7 +7,7 @@ import java.util.Locale;
  * Where an effect is in its delivery lifecycle (ADR 0008 draws it). Pushed channels go
  * {@code pending → sent}, or {@code pending → failed → … → sent | dead}; web chat, whose client
  * fetches what it missed by resuming, goes {@code awaiting_client → sent} and is never retried in
- * the background. Only {@code pending} and {@code failed} count as delivery lag.
+ * the background. An operator sends a dead letter back to {@code pending} (retry) or {@code discarded}. Only {@code pending} and {@code failed} count as delivery lag.
  */
 public enum EffectStatus {
     /** due for delivery by the outbox runner */
@@ -21,7 +21,9 @@ public enum EffectStatus {
     /** given up after the configured attempts, or refused in a way an operator may fix; a dead letter */
     DEAD,
     /** the channel refused it for good (e.g. WhatsApp's 24-hour window closed); not retried, not a dead letter */
-    UNDELIVERABLE;
+    UNDELIVERABLE,
+    /** a dead letter an operator gave up on: kept for the record, never attempted again */
+    DISCARDED;
 
     /** The name stored in {@code effects.status} and shown by the API. */
     @JsonValue

@@ -167,21 +167,37 @@ class EffectStore {
         }
     }
 
+    static final int FAILURES_KEPT = 20;
+    /**
+     * The SQL that adds a failed attempt to {@code failures}, the error history an operator reads
+     * (the last {@link #FAILURES_KEPT}); its one parameter is the error.
+     */
+    static final String APPEND_FAILURE = "failures = CASE WHEN jsonb_array_length(failures) >= " + FAILURES_KEPT
+            + " THEN failures - 0 ELSE failures END || jsonb_build_array(jsonb_build_object('attempt', attempts + 1, "
+            + "'at', now(), 'error', ?::text))";
+    private static final int MAX_ERROR = 2000;
+
     /** Records a failed attempt: either the time of the next one, or the dead letter. */
     @Transactional
     void markFailed(long id, int attempts, Instant nextAttempt, String error) {
-        String sql = "UPDATE effects SET attempts = ?, last_error = ?, status = ?, next_attempt_at = ? "
-                + "WHERE id = ? AND status <> " + EffectStatus.SENT.literal();
+        String sql = "UPDATE effects SET " + APPEND_FAILURE + ", attempts = ?, last_error = ?, status = ?, "
+                + "next_attempt_at = ? WHERE id = ? AND status <> " + EffectStatus.SENT.literal();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setInt(1, attempts);
-            ps.setString(2, error == null ? null : error.substring(0, Math.min(error.length(), 2000)));
-            ps.setString(3, (nextAttempt == null ? EffectStatus.DEAD : EffectStatus.FAILED).wire());
-            ps.setTimestamp(4, nextAttempt == null ? null : Timestamp.from(nextAttempt));
-            ps.setLong(5, id);
+            String stored = truncated(error);
+            ps.setString(1, stored);
+            ps.setInt(2, attempts);
+            ps.setString(3, stored);
+            ps.setString(4, (nextAttempt == null ? EffectStatus.DEAD : EffectStatus.FAILED).wire());
+            ps.setTimestamp(5, nextAttempt == null ? null : Timestamp.from(nextAttempt));
+            ps.setLong(6, id);
             ps.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException("could not record failed delivery of effect " + id, e);
         }
+    }
+
+    static String truncated(String error) {
+        return error == null ? null : error.substring(0, Math.min(error.length(), MAX_ERROR));
     }
 
     /** Puts an effect off without counting an attempt (its channel is throttled or its breaker open). */
@@ -204,7 +220,10 @@ class EffectStore {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
                 // the author stays (a bot or an agent, by id, not by name): analytics' rebuild counts their messages
                 "UPDATE effects SET payload = jsonb_build_object('erased', true) || jsonb_strip_nulls("
-                        + "jsonb_build_object('from', (payload -> 'from') - 'name')) WHERE session_id = ?")) {
+                        + "jsonb_build_object('from', (payload -> 'from') - 'name')), "
+                        // a channel's error may quote what it was sent: the attempts stay, their words go
+                        + "last_error = NULL, failures = (SELECT coalesce(jsonb_agg(f - 'error'), '[]') "
+                        + "FROM jsonb_array_elements(failures) f) WHERE session_id = ?")) {
             ps.setLong(1, sessionId);
             return ps.executeUpdate();
         } catch (SQLException e) {

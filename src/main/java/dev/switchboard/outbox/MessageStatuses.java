@@ -102,8 +102,9 @@ public class MessageStatuses {
         QuarkusTransaction.requiringNew().run(() -> {
             sessions.lock(effect.address());
             EffectStatus status = refusal.deadLetter() ? EffectStatus.DEAD : EffectStatus.UNDELIVERABLE;
-            update("UPDATE effects SET status = ?, attempts = attempts + 1, next_attempt_at = NULL, last_error = ? "
-                    + "WHERE id = ?", status.wire(), refusal.code() + ": " + refusal.getMessage(), effect.id());
+            String error = EffectStore.truncated(refusal.code() + ": " + refusal.getMessage());
+            update("UPDATE effects SET " + EffectStore.APPEND_FAILURE + ", status = ?, attempts = attempts + 1, "
+                    + "next_attempt_at = NULL, last_error = ? WHERE id = ?", error, status.wire(), error, effect.id());
             failMessage(effect, refusal.code(), refusal.getMessage());
         });
     }

@@ -71,8 +71,8 @@ class RetentionStore {
     /**
      * Deletes up to {@code limit} of the tenant's rows older than {@code days}, in its own short
      * transaction; returns how many. Inbound events are deleted only once processed (never an accepted
-     * but unprocessed message), effects only once settled: sent, dead, or still awaiting a web client
-     * that never came back (its reply would be as old as the retention period).
+     * but unprocessed message), effects only once settled: sent, dead, discarded, or still awaiting a
+     * web client that never came back (its reply would be as old as the retention period).
      */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     int deleteBatch(String table, UUID tenant, int days, int limit) {
@@ -85,7 +85,7 @@ class RetentionStore {
                      LIMIT ?""";
             case "effects" -> """
                     SELECT ctid FROM effects WHERE tenant_id = ? AND created_at < now() - ? * interval '1 day'
-                       AND status IN ('sent', 'dead', 'awaiting_client', 'undeliverable') LIMIT ?""";
+                       AND status IN ('sent', 'dead', 'awaiting_client', 'undeliverable', 'discarded') LIMIT ?""";
             case "idempotency_keys" -> """
                     SELECT ctid FROM idempotency_keys WHERE tenant_id = ? AND created_at < now() - ? * interval '1 day'
                        AND status = 'completed' LIMIT ?""";

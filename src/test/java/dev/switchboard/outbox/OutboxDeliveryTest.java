@@ -1,5 +1,9 @@
 package dev.switchboard.outbox;
 
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -70,5 +74,9 @@ class OutboxDeliveryTest {
         assertEquals(3, db.count("SELECT attempts FROM effects WHERE session_id = ? AND seq = 1", sessionId));
         assertTrue(db.text("SELECT last_error FROM effects WHERE session_id = ? AND seq = 1", sessionId)
                 .contains("scripted outage"));
+        long id = db.count("SELECT id FROM effects WHERE session_id = ? AND seq = 1", sessionId);
+        given().auth().oauth2(Tenants.ADMIN_TOKEN).get("/api/v1/admin/dead-letters/" + id).then().statusCode(200)
+                .body("status", equalTo("dead")).body("failures.attempt", contains(1, 2, 3))
+                .body("failures.error", everyItem(equalTo("scripted outage")));
     }
 }

@@ -5,12 +5,14 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A stand-in for an outside channel (a webhook, WhatsApp) that fails as a test scripts it:
- * sessions whose key starts with "down" always fail, others fail a set number of times first.
+ * sessions whose key starts with "down" always fail, those whose key starts with "poison" are refused
+ * as dead letters until healed, others fail a set number of times first.
  */
 @ApplicationScoped
 public class ScriptedChannel implements ChannelDelivery {
@@ -18,6 +20,7 @@ public class ScriptedChannel implements ChannelDelivery {
 
     private final Map<String, AtomicInteger> failuresLeft = new ConcurrentHashMap<>();
     private final Map<String, List<Long>> delivered = new ConcurrentHashMap<>();
+    private final Set<String> healed = ConcurrentHashMap.newKeySet();
 
     @Override
     public String channel() {
@@ -28,6 +31,11 @@ public class ScriptedChannel implements ChannelDelivery {
         failuresLeft.put(sessionKey, new AtomicInteger(times));
     }
 
+    /** From now on, the poisoned session {@code sessionKey} is delivered. */
+    public void heal(String sessionKey) {
+        healed.add(sessionKey);
+    }
+
     public List<Long> delivered(String sessionKey) {
         synchronized (delivered) {
             return new ArrayList<>(delivered.getOrDefault(sessionKey, List.of()));
@@ -35,10 +43,13 @@ public class ScriptedChannel implements ChannelDelivery {
     }
 
     @Override
-    public DeliveryOutcome deliver(Effect effect) throws IOException {
+    public DeliveryOutcome deliver(Effect effect) throws IOException, DeliveryRefused {
         String key = effect.address().key();
         if (key.startsWith("down")) {
             throw new IOException("scripted outage");
+        }
+        if (key.startsWith("poison") && !healed.contains(key)) {
+            throw new DeliveryRefused("scripted_refusal", "scripted refusal", true);
         }
         AtomicInteger left = failuresLeft.get(key);
         if (left != null && left.getAndDecrement() > 0) {
