@@ -25,6 +25,7 @@ public class ProcessingGauges {
     private final AtomicLong oldestAgeSeconds = new AtomicLong();
     private final AtomicLong quarantined = new AtomicLong();
     private final AtomicLong corrupt = new AtomicLong();
+    private volatile long measuredNanos = System.nanoTime();
 
     ProcessingGauges(DataSource dataSource, MeterRegistry registry) {
         this.dataSource = dataSource;
@@ -40,6 +41,11 @@ public class ProcessingGauges {
 
     public long sessionsBehind() {
         return behind.get();
+    }
+
+    /** How long ago the last refresh measured, in nanoseconds. */
+    public long sinceMeasuredNanos() {
+        return System.nanoTime() - measuredNanos;
     }
 
     /** Age in seconds of the oldest inbound event not processed yet at the last refresh; 0 when none. */
@@ -60,9 +66,11 @@ public class ProcessingGauges {
                          WHERE s.processed_seq < s.last_inbound_seq AND s.status = 'active'),
                        (SELECT count(*) FILTER (WHERE status = 'quarantined') FROM sessions WHERE status <> 'active'),
                        (SELECT count(*) FILTER (WHERE status = 'corrupt') FROM sessions WHERE status <> 'active')""";
+        long start = System.nanoTime();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql);
                 ResultSet rs = ps.executeQuery()) {
             rs.next();
+            measuredNanos = start;
             behind.set(rs.getLong(1));
             oldestAgeSeconds.set((long) rs.getDouble(2));
             quarantined.set(rs.getLong(3));

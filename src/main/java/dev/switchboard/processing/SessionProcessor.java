@@ -100,6 +100,11 @@ public class SessionProcessor {
                 .description("Sessions whose stored state failed checksum verification").register(registry);
     }
 
+    /** How long ago processing last committed (or this node started): its progress, for liveness. */
+    public Duration sinceLastCommit() {
+        return Duration.ofNanos(committer.sinceCommitNanos());
+    }
+
     /** Processes the session's unprocessed inbound events, in seq order, until it has caught up. */
     public void drain(long sessionId) {
         SessionState state = warm.state(sessionId);

@@ -45,6 +45,8 @@ public final class GroupCommitter<Q, R> {
     private final Thread writer;
     /** System.nanoTime when the writer took the batch it is writing; 0 while it waits for work. */
     private volatile long busySinceNanos;
+    /** System.nanoTime when the last batch committed (at first: when the writer started). */
+    private volatile long committedNanos = System.nanoTime();
 
     /**
      * @param batch  runs all requests in one transaction and returns their results in order
@@ -91,6 +93,11 @@ public final class GroupCommitter<Q, R> {
         return since == 0 ? 0 : System.nanoTime() - since;
     }
 
+    /** How long ago the last batch committed (or the writer started), in nanoseconds. */
+    public long sinceCommitNanos() {
+        return System.nanoTime() - committedNanos;
+    }
+
     /** Ends the writer thread as a fault would (tests of the health checks). */
     void halt() {
         writer.interrupt();
@@ -123,7 +130,9 @@ public final class GroupCommitter<Q, R> {
                 busySinceNanos = start;
                 taken.forEach(p -> waits.record(start - p.queuedNanos(), TimeUnit.NANOSECONDS));
                 write(taken);
-                commits.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                long done = System.nanoTime();
+                committedNanos = done;
+                commits.record(done - start, TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException | Error e) {

@@ -75,6 +75,13 @@ class OperatorGaugesTest {
             refresh();
             given().get("/q/health/ready").then().statusCode(503)
                     .body("checks.find { it.name == 'processing-backlog' }.status", equalTo("DOWN"));
+            // the workers take nothing: once nothing has committed for longer than the limit (2 s), not live
+            Eventually.within(Duration.ofSeconds(10), "stuck processing is not live", () -> {
+                refresh();
+                return given().get("/q/health/live").statusCode() == 503;
+            });
+            given().get("/q/health/live").then()
+                    .body("checks.find { it.name == 'processing-progress' }.status", equalTo("DOWN"));
         } finally {
             TestClock.reset();
             scheduler.start();
@@ -82,9 +89,9 @@ class OperatorGaugesTest {
         Db db = new Db(dataSource);
         Eventually.within(Duration.ofSeconds(10), "caught up", () -> db.count("SELECT count(*) FROM sessions WHERE "
                 + "tenant_id = ?::uuid AND processed_seq = last_inbound_seq", tenant.tenantId()) == 1);
-        Eventually.within(Duration.ofSeconds(10), "ready again", () -> {
+        Eventually.within(Duration.ofSeconds(10), "ready and live again", () -> {
             refresh();
-            return given().get("/q/health/ready").statusCode() == 200;
+            return given().get("/q/health/ready").statusCode() == 200 && given().get("/q/health/live").statusCode() == 200;
         });
     }
 

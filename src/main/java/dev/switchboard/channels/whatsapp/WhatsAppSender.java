@@ -12,6 +12,7 @@ import dev.switchboard.outbox.Effect;
 import dev.switchboard.outbox.MessageStatuses;
 import dev.switchboard.sessions.SessionAddress;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
+import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.smallrye.faulttolerance.api.Guard;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.ProcessingException;
@@ -41,6 +42,11 @@ class WhatsAppSender implements ChannelDelivery {
     private final GraphApi graph;
     private final SendPacer pacer = new SendPacer();
     private final ConcurrentHashMap<String, Guard> guards = new ConcurrentHashMap<>();
+    /**
+     * When each phone number's breaker last opened, until it closes. The breaker itself moves to
+     * half-open only on the next call, so "open" is counted for its delay: while it holds messages back.
+     */
+    private final ConcurrentHashMap<String, Long> breakerOpenedAt = new ConcurrentHashMap<>();
 
     WhatsAppSender(WhatsAppChannels channels, MessageStatuses statuses, WhatsAppConfig config, ObjectMapper mapper) {
         this.channels = channels;
@@ -132,9 +138,23 @@ class WhatsAppSender implements ChannelDelivery {
                     .failureRatio(breaker.failureRatio())
                     .delay(breaker.delay().toMillis(), ChronoUnit.MILLIS)
                     .when(WhatsAppSender::countsAgainstBreaker)
+                    .onStateChange(state -> {
+                        if (state == CircuitBreakerState.OPEN) {
+                            breakerOpenedAt.put(phoneNumberId, System.nanoTime());
+                        } else if (state == CircuitBreakerState.CLOSED) {
+                            breakerOpenedAt.remove(phoneNumberId);
+                        }
+                    })
                     .done()
                 .withTimeout().duration(config.sendTimeout().toMillis(), ChronoUnit.MILLIS).done()
                 .build();
+    }
+
+    /** How many phone numbers' breakers hold their messages back now. */
+    int openBreakers() {
+        long now = System.nanoTime();
+        long delay = config.breaker().delay().toNanos();
+        return (int) breakerOpenedAt.values().stream().filter(opened -> now - opened < delay).count();
     }
 
     /** Only Meta's own failures open the breaker; a refusal of one message says nothing about the number. */

@@ -7,6 +7,8 @@ import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
 import static dev.switchboard.channels.whatsapp.WhatsAppFixture.newWamid;
 import static dev.switchboard.channels.whatsapp.WhatsAppFixture.status;
 import static dev.switchboard.channels.whatsapp.WhatsAppFixture.textMessage;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -176,6 +178,9 @@ class WhatsAppDeliveryTest {
             Eventually.within(WAIT, "the breaker opened and holds messages back", () -> db().count(
                     "SELECT count(*) FROM effects WHERE tenant_id = ?::uuid AND last_error LIKE 'circuit breaker%'",
                     wa.tenant.tenantId()) > 0);
+            given().get("/q/health/ready").then()
+                    .body("checks.find { it.name == 'whatsapp-delivery' }.status", equalTo("UP"))
+                    .body("checks.find { it.name == 'whatsapp-delivery' }.data.degraded", equalTo(true));
             for (String waId : customers) {
                 say(wa, waId, "help");
             }
@@ -184,6 +189,8 @@ class WhatsAppDeliveryTest {
         }
         Eventually.within(Duration.ofSeconds(30), "every reply went out after the outage",
                 () -> replies(wa, "status = 'sent'") == 2L * customers.size());
+        given().get("/q/health/ready").then()
+                .body("checks.find { it.name == 'whatsapp-delivery' }.data.openBreakers", equalTo(0));
         assertEquals(0, db().count("SELECT count(*) FROM effects WHERE tenant_id = ?::uuid AND status = 'dead'",
                 wa.tenant.tenantId()), "an outage drops nothing");
         for (String waId : customers) {
