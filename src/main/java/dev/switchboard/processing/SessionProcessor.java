@@ -45,6 +45,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
@@ -71,6 +72,7 @@ public class SessionProcessor {
     private final Timer processingTimer;
     private final Counter conflicts;
     private final Counter agentFailures;
+    private final Timer agentCalls;
     private final Counter checksumMismatches;
     private final GroupCommitter<Outcome, SessionState> committer;
     private final Event<ProcessingCommitted> processed;
@@ -94,6 +96,9 @@ public class SessionProcessor {
                 .description("State writes rejected by optimistic locking").register(registry);
         this.agentFailures = Counter.builder("switchboard.agent.failures")
                 .description("Agent calls that threw; answered with the fallback reply").register(registry);
+        this.agentCalls = Timer.builder("switchboard.agent.call").publishPercentileHistogram()
+                .description("Time the agent took to answer one inbound message (an LLM call included)")
+                .register(registry);
         this.committer = writers.register(new GroupCommitter<>("processing-committer", this::writeAll, this::writeOne,
                 Comparator.comparing((Outcome o) -> o.prior().address(), SessionAddress.LOCK_ORDER), registry));
         this.checksumMismatches = Counter.builder("switchboard.sessions.checksum.mismatches")
@@ -214,8 +219,13 @@ public class SessionProcessor {
             // content the channel delivered but nobody can read here is its own kind of input to the agent
             String inputType = event.payload().path(InboundFields.UNSUPPORTED).asBoolean(false)
                     ? AgentInput.UNREADABLE : event.type();
-            reply = agent.respond(new AgentInput(state.address(), state.id(), state.state(), state.data(), event.seq(),
-                    inputType, text));
+            long started = System.nanoTime();
+            try {
+                reply = agent.respond(new AgentInput(state.address(), state.id(), state.state(), state.data(),
+                        event.seq(), inputType, text));
+            } finally {
+                agentCalls.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+            }
             }
             if (reply == null || reply.nextState() == null || reply.nextState().isBlank() || reply.data() == null
                     || reply.transitions() == null || reply.calls() == null) {

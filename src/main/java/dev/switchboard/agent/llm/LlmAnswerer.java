@@ -8,6 +8,7 @@ import dev.switchboard.events.EventTypes;
 import dev.switchboard.events.StoredEvent;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
@@ -17,6 +18,7 @@ import jakarta.enterprise.inject.Instance;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
@@ -80,16 +82,24 @@ public class LlmAnswerer {
         try {
             LlmCompletion completion = client.stream(prompt(input), progress);
             metrics.counter("switchboard.agent.llm.calls", "outcome", "answered").increment();
+            record(started, "answered");
             return new Answer(completion.text(), new AgentCall(client.model(), millisSince(started),
                     completion.promptTokens(), completion.completionTokens(), completion.streamedTokens(), false, null));
         } catch (Exception e) {
             String reason = progress.timedOut() ? "timeout" : reason(e);
             metrics.counter("switchboard.agent.llm.calls", "outcome", "fallback", "reason", reason.split(":")[0])
                     .increment();
+            record(started, "fallback");
             LOG.infof("LLM fallback on session %d event %d: %s", input.sessionId(), input.seq(), reason);
             return new Answer(null, new AgentCall(client.model(), millisSince(started), 0, 0, progress.streamed(), true,
                     reason));
         }
+    }
+
+    private void record(long startedNanos, String outcome) {
+        Timer.builder("switchboard.agent.llm.call").tag("outcome", outcome).publishPercentileHistogram()
+                .description("Time of one LLM call, streamed answer included").register(metrics)
+                .record(System.nanoTime() - startedNanos, TimeUnit.NANOSECONDS);
     }
 
     private List<Map<String, String>> prompt(AgentInput input) {

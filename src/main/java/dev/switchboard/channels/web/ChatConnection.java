@@ -6,7 +6,6 @@ import dev.switchboard.sessions.SessionAddress;
 import dev.switchboard.sessions.SessionStore;
 import dev.switchboard.sessions.SessionView;
 import dev.switchboard.tenants.DatabaseScope;
-import io.micrometer.core.instrument.Counter;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
 import java.util.ArrayDeque;
@@ -43,7 +42,7 @@ final class ChatConnection {
     private final SessionStore sessions;
     private final String correlationId;
     private final Replays replays;
-    private final Counter closedTooSlow;
+    private final ConnectionRegistry.SocketCounters counters;
     private final int maxPendingFrames;
     private final int page;
     private final AtomicInteger pendingWrites = new AtomicInteger();
@@ -63,8 +62,9 @@ final class ChatConnection {
     private boolean closing;
 
     ChatConnection(WebSocketConnection socket, SessionAddress address, ServerFrames frames, Outbox outbox,
-            SessionStore sessions, String correlationId, Replays replays, Counter closedTooSlow, WebChatConfig config) {
-        this.closedTooSlow = closedTooSlow;
+            SessionStore sessions, String correlationId, Replays replays, ConnectionRegistry.SocketCounters counters,
+            WebChatConfig config) {
+        this.counters = counters;
         this.socket = socket;
         this.address = address;
         this.frames = frames;
@@ -326,6 +326,7 @@ final class ChatConnection {
             return false;
         }
         socket.sendText(frame).subscribe().with(ok -> written(), failure -> {
+            counters.sendFailures().increment();
             LOG.debugf("send to %s failed: %s", socket.id(), failure.getClass().getName());
             written();
         });
@@ -344,7 +345,7 @@ final class ChatConnection {
             return;
         }
         closing = true;
-        closedTooSlow.increment();
+        counters.closedTooSlow().increment();
         LOG.infof("closing chat socket %s of session %s: the client is too slow (%d frames unwritten)", socket.id(),
                 address.key(), pendingWrites.get());
         socket.close(new CloseReason(TOO_SLOW, TOO_SLOW_REASON)).subscribe().with(ok -> {

@@ -57,7 +57,7 @@ public class ChatSocket {
         String correlation = CorrelationId.resolve(socket.handshakeRequest().header("traceparent"),
                 socket.handshakeRequest().header(CorrelationId.HEADER));
         ChatConnection connection = new ChatConnection(socket, address, frames, outbox, sessions, correlation,
-                registry.replays(), registry.closedTooSlow(), config);
+                registry.replays(), registry.counters(), config);
         Long afterSeq = afterSeqQuery(socket.handshakeRequest().query());
         DatabaseScope.asTenant(tenant, () -> {
             registry.add(connection);

@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 class ConnectionRegistry {
     private final WebChatConfig config;
     private final Replays replays;
-    private final Counter closedTooSlow;
+    private final SocketCounters counters;
     private final ConcurrentHashMap<SessionAddress, Set<ChatConnection>> bySession = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, ChatConnection> byId = new ConcurrentHashMap<>();
     private final AtomicInteger open = new AtomicInteger();
@@ -25,8 +25,11 @@ class ConnectionRegistry {
     ConnectionRegistry(WebChatConfig config, MeterRegistry registry) {
         this.config = config;
         this.replays = new Replays(config.replayThreads(), config.replayFramesPerSecond());
-        this.closedTooSlow = Counter.builder("switchboard.web.sockets.closed.too.slow")
-                .description("Chat sockets closed because their client did not read its frames").register(registry);
+        this.counters = new SocketCounters(Counter.builder("switchboard.web.sockets.closed.too.slow")
+                .description("Chat sockets closed because their client did not read its frames").register(registry),
+                Counter.builder("switchboard.web.send.failures")
+                        .description("Frames a chat socket failed to write (the client resumes what it missed)")
+                        .register(registry));
         Gauge.builder("switchboard.web.sockets.open", open, AtomicInteger::get)
                 .description("Open chat WebSocket connections").register(registry);
     }
@@ -62,8 +65,12 @@ class ConnectionRegistry {
         return replays;
     }
 
-    Counter closedTooSlow() {
-        return closedTooSlow;
+    /** What every connection counts: slow-consumer disconnects and failed writes. */
+    record SocketCounters(Counter closedTooSlow, Counter sendFailures) {
+    }
+
+    SocketCounters counters() {
+        return counters;
     }
 
     /** Closes sockets whose client stopped reading (a paused replay or unwritten live frames). */

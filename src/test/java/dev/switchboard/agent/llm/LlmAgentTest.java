@@ -98,6 +98,8 @@ class LlmAgentTest {
         assertEquals(false, call.path("usedFallback").asBoolean());
         String prompt = llm.bodies.get(llm.bodies.size() - 1);
         assertTrue(prompt.contains("\"stream\":true") && prompt.contains("what are your prices?"), prompt);
+        assertTrue(given().get("/q/metrics").asString()
+                .contains("switchboard_agent_llm_call_seconds_count{outcome=\"answered\""), "LLM call latency is measured");
 
         try (ChatClient late = ChatClient.connect(base, "llm-ok", tenant.apiKey(), 0L)) {
             JsonNode missed = late.collect(f -> ChatClient.isType(f, "message"), 1, WAIT).get(0);

@@ -156,7 +156,9 @@ class SessionsApiTest {
                 .body(containsString("switchboard_events_appended_total"))
                 .body(containsString("switchboard_outbox_pending"))
                 .body(containsString("switchboard_processing_queue_depth"))
-                .body(containsString("switchboard_web_sockets_open"));
+                .body(containsString("switchboard_web_sockets_open"))
+                .body(containsString("switchboard_web_send_failures_total"))
+                .body(containsString("switchboard_agent_call_seconds_bucket"));
         given().get("/q/openapi").then().statusCode(200).body(containsString("/api/v1/sessions/{key}/messages"));
     }
 }
