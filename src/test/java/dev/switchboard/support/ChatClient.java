@@ -63,6 +63,7 @@ public final class ChatClient implements AutoCloseable {
         try {
             JsonNode frame = frames.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (frame == null) {
+                dumpThreads("no frame within " + timeout);
                 throw new AssertionError("no frame within " + timeout);
             }
             return frame;
@@ -70,6 +71,21 @@ public final class ChatClient implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
         }
+    }
+
+    /**
+     * Every thread's stack on stderr (the service runs in the test's JVM): a frame that never came
+     * was stuck somewhere, and this says where, in the surefire report.
+     */
+    private static void dumpThreads(String why) {
+        StringBuilder dump = new StringBuilder("ChatClient: " + why + "; threads:\n");
+        Thread.getAllStackTraces().forEach((thread, stack) -> {
+            dump.append('"').append(thread.getName()).append("\" ").append(thread.getState()).append('\n');
+            for (StackTraceElement element : stack) {
+                dump.append("    at ").append(element).append('\n');
+            }
+        });
+        System.err.print(dump);
     }
 
     /** Frames until {@code count} of them matched {@code wanted}; returns the matching ones. */
