@@ -3,6 +3,7 @@ package dev.switchboard.events;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.ops.Traces;
 import dev.switchboard.sessions.SessionAddress;
 import dev.switchboard.sessions.SessionStore;
 import dev.switchboard.storage.CommitWriters;
@@ -47,7 +48,8 @@ public class EventStore {
     private final GroupCommitter<AppendRequest, AppendResult> appender;
     private final LogClock clock;
 
-    private record AppendRequest(SessionAddress address, String clientMsgId, String text, String correlationId) {
+    private record AppendRequest(SessionAddress address, String clientMsgId, String text, String correlationId,
+            String traceParent) {
     }
 
     EventStore(DataSource dataSource, SessionStore sessions, ObjectMapper mapper, Event<EventAppended> appended,
@@ -80,7 +82,7 @@ public class EventStore {
     public AppendResult appendUserMessage(SessionAddress address, String clientMsgId, String text,
             String correlationId) {
         requireStorable(clientMsgId, text);
-        return appender.submit(new AppendRequest(address, clientMsgId, text, correlationId));
+        return appender.submit(new AppendRequest(address, clientMsgId, text, correlationId, Traces.currentParent()));
     }
 
     /**
@@ -134,15 +136,16 @@ public class EventStore {
     private List<AppendResult> appendAll(List<AppendRequest> requests) {
         return QuarkusTransaction.requiringNew().call(() -> insertInbound(requests.stream()
                 .map(r -> new Inbound(r.address(), EventTypes.USER_MESSAGE, r.clientMsgId(), payload(r.text()),
-                        r.correlationId()))
+                        r.correlationId(), r.traceParent()))
                 .toList()));
     }
 
     /** Appends one message in its own transaction; a duplicate client id returns the original event. */
     private AppendResult appendOne(AppendRequest r) {
         try {
-            return QuarkusTransaction.requiringNew().call(() -> insertInbound(r.address(), EventTypes.USER_MESSAGE,
-                    r.clientMsgId(), payload(r.text()), r.correlationId()));
+            return QuarkusTransaction.requiringNew().call(() -> insertInbound(List.of(new Inbound(r.address(),
+                    EventTypes.USER_MESSAGE, r.clientMsgId(), payload(r.text()), r.correlationId(), r.traceParent()))))
+                    .get(0);
         } catch (DuplicateClientId duplicate) {
             return duplicateOf(QuarkusTransaction.requiringNew().call(
                     () -> findByClientIdInTransaction(r.address(), r.clientMsgId())), r.clientMsgId());
@@ -188,21 +191,24 @@ public class EventStore {
         return insertInbound(address, EventTypes.HANDOFF_RELEASED, null, mapper.createObjectNode(), correlationId);
     }
 
+    /** One inbound event from the caller's thread, which carries its trace. */
     private AppendResult insertInbound(SessionAddress address, String type, String clientMsgId, ObjectNode payload,
             String correlationId) {
-        return insertInbound(List.of(new Inbound(address, type, clientMsgId, payload, correlationId))).get(0);
+        return insertInbound(List.of(new Inbound(address, type, clientMsgId, payload, correlationId,
+                Traces.currentParent()))).get(0);
     }
 
     private record Inbound(SessionAddress address, String type, String clientMsgId, ObjectNode payload,
-            String correlationId) {
+            String correlationId, String traceParent) {
     }
 
     /** Reserves seqs for and inserts inbound events, each step one round trip; a repeated client id fails them all. */
     private List<AppendResult> insertInbound(List<Inbound> inbound) {
         List<SessionStore.Slot> slots = sessions.reserveInboundSeqs(inbound.stream().map(Inbound::address).toList());
         String sql = """
-                INSERT INTO events (tenant_id, session_id, seq, type, payload, client_msg_id, correlation_id, created_at)
-                VALUES (?, ?, ?, ?, ?::jsonb, ?, ?, ?)
+                INSERT INTO events (tenant_id, session_id, seq, type, payload, client_msg_id, correlation_id, created_at,
+                                    trace_parent)
+                VALUES (?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?)
                 ON CONFLICT (session_id, client_msg_id) DO NOTHING""";
         Instant now = clock.now();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
@@ -216,6 +222,7 @@ public class EventStore {
                 ps.setString(6, event.clientMsgId());
                 ps.setString(7, event.correlationId());
                 ps.setTimestamp(8, Timestamp.from(now));
+                ps.setString(9, event.traceParent());
                 ps.addBatch();
             }
             for (int count : ps.executeBatch()) {
@@ -232,7 +239,7 @@ public class EventStore {
             SessionStore.Slot slot = slots.get(i);
             appendedCounter.increment();
             appended.fire(new EventAppended(new StoredEvent(slot.sessionId(), slot.seq(), event.type(), event.payload(),
-                    event.clientMsgId(), event.correlationId(), now), slot.priorInboundSeq()));
+                    event.clientMsgId(), event.correlationId(), now, event.traceParent()), slot.priorInboundSeq()));
             results.add(new AppendResult(slot.sessionId(), slot.seq(), false));
         }
         return results;
@@ -294,7 +301,7 @@ public class EventStore {
     /** Inbound events (messages, releases) after {@code afterSeq}, oldest first: the processing queue of a session. */
     @Transactional
     public List<StoredEvent> inboundAfter(long sessionId, long afterSeq, int limit) {
-        return query("SELECT session_id, seq, type, payload::text, client_msg_id, correlation_id, created_at "
+        return query("SELECT session_id, seq, type, payload::text, client_msg_id, correlation_id, created_at, trace_parent "
                 + "FROM events WHERE session_id = ? AND seq > ? AND type IN " + EventTypes.INBOUND_SQL
                 + " ORDER BY seq LIMIT ?", sessionId, afterSeq, limit);
     }
@@ -303,7 +310,7 @@ public class EventStore {
     @Transactional
     public List<StoredEvent> recentMessages(long sessionId, long beforeSeq, int limit) {
         List<StoredEvent> newestFirst = query("""
-                SELECT session_id, seq, type, payload::text, client_msg_id, correlation_id, created_at
+                SELECT session_id, seq, type, payload::text, client_msg_id, correlation_id, created_at, trace_parent
                   FROM events WHERE session_id = ? AND seq < ? AND type IN ('user_message', 'assistant_message')
                  ORDER BY seq DESC LIMIT ?""", sessionId, beforeSeq, limit);
         Collections.reverse(newestFirst);
@@ -317,7 +324,7 @@ public class EventStore {
     @Transactional
     public Optional<StoredEvent> lastSnapshotAtOrBefore(long sessionId, long seq) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
-                SELECT session_id, seq, type, payload::text, client_msg_id, correlation_id, created_at
+                SELECT session_id, seq, type, payload::text, client_msg_id, correlation_id, created_at, trace_parent
                   FROM events WHERE session_id = ? AND seq <= ? AND type IN ('assistant_message', 'session_expired')
                  ORDER BY seq DESC LIMIT 1""")) {
             ps.setLong(1, sessionId);
@@ -355,14 +362,14 @@ public class EventStore {
     @Transactional
     public List<StoredEvent> page(long sessionId, long afterSeq, int limit) {
         return query("""
-                SELECT session_id, seq, type, payload::text, client_msg_id, correlation_id, created_at
+                SELECT session_id, seq, type, payload::text, client_msg_id, correlation_id, created_at, trace_parent
                   FROM events WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?""", sessionId, afterSeq, limit);
     }
 
     private Optional<StoredEvent> findByClientIdInTransaction(SessionAddress address, String clientMsgId) {
         return sessions.find(address).flatMap(session -> {
             try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
-                    SELECT session_id, seq, type, payload::text, client_msg_id, correlation_id, created_at
+                    SELECT session_id, seq, type, payload::text, client_msg_id, correlation_id, created_at, trace_parent
                       FROM events WHERE session_id = ? AND client_msg_id = ?""")) {
                 ps.setLong(1, session.id());
                 ps.setString(2, clientMsgId);
@@ -395,7 +402,7 @@ public class EventStore {
     private StoredEvent read(ResultSet rs) throws SQLException {
         try {
             return new StoredEvent(rs.getLong(1), rs.getLong(2), rs.getString(3), mapper.readTree(rs.getString(4)),
-                    rs.getString(5), rs.getString(6), rs.getTimestamp(7).toInstant());
+                    rs.getString(5), rs.getString(6), rs.getTimestamp(7).toInstant(), rs.getString(8));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("stored event payload is not JSON", e);
         }

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.sessions.SessionAddress;
 import java.time.Instant;
 
-/** One effect of the outbox: something the agent decided to do, delivered at least once. */
+/**
+ * One effect of the outbox: something the agent decided to do, delivered at least once;
+ * {@code traceParent} is the processing that recorded it (null while tracing is off).
+ */
 public record Effect(
         long id,
         SessionAddress address,
@@ -17,7 +20,8 @@ public record Effect(
         int attempts,
         String lastError,
         Instant createdAt,
-        Instant sentAt) {
+        Instant sentAt,
+        String traceParent) {
 
     public static final String MESSAGE = "message";
     public static final String STATE = "state";

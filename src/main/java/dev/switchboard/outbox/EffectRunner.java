@@ -1,7 +1,12 @@
 package dev.switchboard.outbox;
 
 import dev.switchboard.ops.Backoff;
+import dev.switchboard.ops.Traces;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Scope;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -30,12 +35,14 @@ public class EffectRunner {
     private final OutboxConfig config;
     private final Backoff backoff;
     private final MeterRegistry metrics;
+    private final Traces traces;
     private final long laneDeadlineNanos;
     /** Sessions with an effect in retry: their newer effects wait for the sweep, to keep order. */
     private final Set<Long> retrying = ConcurrentHashMap.newKeySet();
 
     EffectRunner(EffectStore store, SentMarker sentMarker, Outbox outbox, MessageStatuses statuses,
-            DeliveryLanes lanes, OutboxConfig config, MeterRegistry metrics) {
+            DeliveryLanes lanes, OutboxConfig config, MeterRegistry metrics, Traces traces) {
+        this.traces = traces;
         this.store = store;
         this.statuses = statuses;
         this.lanes = lanes;
@@ -102,7 +109,11 @@ public class EffectRunner {
                 fail(effect, "no delivery for channel " + effect.address().channel(), "no channel");
                 return false;
             }
-            try {
+            Span span = traces.startChildOf(effect.traceParent(), "deliver " + effect.type(), SpanKind.PRODUCER);
+            span.setAttribute(Traces.CHANNEL, effect.address().channel());
+            span.setAttribute(Traces.SESSION_ID, effect.sessionId());
+            span.setAttribute(Traces.EFFECT_SEQ, effect.seq());
+            try (Scope ignored = span.makeCurrent()) {
                 DeliveryOutcome outcome = delivery.deliver(effect);
                 if (outcome == DeliveryOutcome.DELIVERED) {
                     sentMarker.markSent(effect.id());
@@ -110,6 +121,7 @@ public class EffectRunner {
                 metrics.counter("switchboard.outbox.deliveries", "channel", effect.address().channel(),
                         "outcome", outcome.name().toLowerCase()).increment();
             } catch (DeliveryRefused refused) {
+                span.setStatus(StatusCode.ERROR, refused.code());
                 // final: later effects of the session go on
                 metrics.counter("switchboard.outbox.deliveries", "channel", effect.address().channel(),
                         "outcome", refused.deadLetter() ? "dead" : "undeliverable").increment();
@@ -122,8 +134,11 @@ public class EffectRunner {
                 store.defer(effect.id(), Instant.now().plus(deferred.retryAfter()), deferred.getMessage());
                 return false;
             } catch (Exception e) {
+                span.setStatus(StatusCode.ERROR, e.getClass().getName());
                 fail(effect, e.getMessage() == null ? e.getClass().getName() : e.getMessage(), e.getClass().getName());
                 return false;
+            } finally {
+                span.end();
             }
         }
         return true;

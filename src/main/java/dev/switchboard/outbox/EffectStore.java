@@ -31,7 +31,7 @@ import javax.sql.DataSource;
 class EffectStore {
     private static final String COLUMNS = """
             id, tenant_id, channel, session_key, session_id, seq, reply_to, type, payload::text, status, attempts,
-            last_error, created_at, sent_at""";
+            last_error, created_at, sent_at, trace_parent""";
     /** The statuses that are delivery lag: due now or after a backoff. */
     private static final String LAG = "(" + EffectStatus.PENDING.literal() + ", " + EffectStatus.FAILED.literal() + ")";
 
@@ -57,8 +57,8 @@ class EffectStore {
     @Transactional(Transactional.TxType.MANDATORY)
     List<List<Effect>> insertAll(List<SessionEffects> all, Predicate<SessionEffects> due) {
         String sql = "INSERT INTO effects (tenant_id, channel, session_key, session_id, seq, reply_to, type, payload, "
-                + "dedupe_key, message_status, status, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, "
-                + "?, ?, ?, ?, "
+                + "dedupe_key, message_status, status, created_at, trace_parent, next_attempt_at) VALUES (?, ?, ?, ?, ?, "
+                + "?, ?, ?::jsonb, ?, ?, ?, ?, ?, "
                 // a due effect is leased to its delivery lane first: the sweep claims it only if the lane
                 // has not marked it sent (or failed) within the lease, so the two never send it together
                 + "CASE WHEN ? THEN now() + " + leaseMillis + " * interval '1 millisecond' END) RETURNING " + COLUMNS;
@@ -84,7 +84,8 @@ class EffectStore {
                     ps.setString(10, Effect.MESSAGE.equals(effect.type()) ? MessageStatus.PENDING.wire() : null);
                     ps.setString(11, (isDue ? EffectStatus.PENDING : EffectStatus.AWAITING_CLIENT).wire());
                     ps.setTimestamp(12, now);
-                    ps.setBoolean(13, isDue);
+                    ps.setString(13, effects.traceParent());
+                    ps.setBoolean(14, isDue);
                     ps.addBatch();
                     rows++;
                 }
@@ -279,7 +280,7 @@ class EffectStore {
             Timestamp sent = rs.getTimestamp(14);
             return new Effect(rs.getLong(1), address, rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getString(8),
                     mapper.readTree(rs.getString(9)), EffectStatus.fromWire(rs.getString(10)), rs.getInt(11), rs.getString(12),
-                    rs.getTimestamp(13).toInstant(), sent == null ? null : sent.toInstant());
+                    rs.getTimestamp(13).toInstant(), sent == null ? null : sent.toInstant(), rs.getString(15));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("stored effect payload is not JSON", e);
         }

@@ -1,5 +1,6 @@
 package dev.switchboard.outbox;
 
+import dev.switchboard.ops.Traces;
 import dev.switchboard.sessions.SessionAddress;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -34,7 +35,8 @@ public class Outbox {
     @Transactional(Transactional.TxType.MANDATORY)
     public List<Effect> record(SessionAddress address, long sessionId, long firstSeq, long replyTo,
             List<NewEffect> effects) {
-        return recordAll(List.of(new SessionEffects(address, sessionId, firstSeq, replyTo, effects))).get(0);
+        return recordAll(List.of(new SessionEffects(address, sessionId, firstSeq, replyTo, effects,
+                Traces.currentParent()))).get(0);
     }
 
     /** {@link #record} for several sessions in one round trip; the stored effects of each, in order. */

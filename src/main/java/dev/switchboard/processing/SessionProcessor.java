@@ -15,6 +15,7 @@ import dev.switchboard.events.InboundFields;
 import dev.switchboard.events.NewEvent;
 import dev.switchboard.events.StoredEvent;
 import dev.switchboard.ops.CorrelationId;
+import dev.switchboard.ops.Traces;
 import dev.switchboard.outbox.Effect;
 import dev.switchboard.outbox.NewEffect;
 import dev.switchboard.outbox.Outbox;
@@ -29,6 +30,10 @@ import dev.switchboard.sessions.StaleSessionException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Scope;
 import dev.switchboard.statemachine.TransitionRejected;
 import dev.switchboard.storage.CommitWriters;
 import dev.switchboard.storage.GroupCommitter;
@@ -43,10 +48,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.Map;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
@@ -73,6 +78,7 @@ public class SessionProcessor {
     private final Counter conflicts;
     private final Counter agentFailures;
     private final Timer agentCalls;
+    private final Traces traces;
     private final Counter checksumMismatches;
     private final GroupCommitter<Outcome, SessionState> committer;
     private final Event<ProcessingCommitted> processed;
@@ -80,7 +86,8 @@ public class SessionProcessor {
 
     SessionProcessor(SessionStore sessions, EventStore events, Outbox outbox, Agent agent, ObjectMapper mapper,
             ProcessingConfig config, MeterRegistry registry, Event<ProcessingCommitted> processed,
-            CommitWriters writers) {
+            CommitWriters writers, Traces traces) {
+        this.traces = traces;
         this.processed = processed;
         this.warm = new WarmSessions(config.warmSessions());
         this.sessions = sessions;
@@ -197,13 +204,21 @@ public class SessionProcessor {
         }
     }
 
+    /** Processes one event in a span that continues the trace which stored it. */
     private SessionState process(SessionState state, StoredEvent event) {
         if (event.correlationId() != null) {
             MDC.put(CorrelationId.MDC_KEY, event.correlationId());
         }
-        try {
+        Span span = traces.startChildOf(event.traceParent(), "process " + event.type(), SpanKind.INTERNAL);
+        span.setAttribute(Traces.SESSION_ID, state.id());
+        span.setAttribute(Traces.EVENT_SEQ, event.seq());
+        try (Scope ignored = span.makeCurrent()) {
             return processTraced(state, event);
+        } catch (RuntimeException | Error e) {
+            span.setStatus(StatusCode.ERROR, e.getClass().getName()); // never the message: it may quote content
+            throw e;
         } finally {
+            span.end();
             MDC.remove(CorrelationId.MDC_KEY);
         }
     }
@@ -220,10 +235,15 @@ public class SessionProcessor {
             String inputType = event.payload().path(InboundFields.UNSUPPORTED).asBoolean(false)
                     ? AgentInput.UNREADABLE : event.type();
             long started = System.nanoTime();
-            try {
+            Span call = traces.startChild("agent " + inputType);
+            try (Scope ignored = call.makeCurrent()) {
                 reply = agent.respond(new AgentInput(state.address(), state.id(), state.state(), state.data(),
                         event.seq(), inputType, text));
+            } catch (RuntimeException e) {
+                call.setStatus(StatusCode.ERROR, e.getClass().getName());
+                throw e;
             } finally {
+                call.end();
                 agentCalls.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
             }
             }
@@ -290,7 +310,7 @@ public class SessionProcessor {
         derived.add(new NewEvent(EventTypes.ASSISTANT_MESSAGE, assistant));
 
         SessionState next = committer.submit(new Outcome(state, event, reply, derived, assistant, effects,
-                reply.silent() ? -1 : replyIndex));
+                reply.silent() ? -1 : replyIndex, Traces.currentParent()));
         processingTimer.record(Duration.between(event.createdAt(), Instant.now()));
         return next;
     }
@@ -311,7 +331,7 @@ public class SessionProcessor {
 
     /** Everything processing one event writes, committed together by {@link #write(List)}. */
     private record Outcome(SessionState prior, StoredEvent event, AgentReply reply, List<NewEvent> derived,
-            ObjectNode assistant, List<NewEffect> effects, int replyIndex) {
+            ObjectNode assistant, List<NewEffect> effects, int replyIndex, String traceParent) {
     }
 
     private List<SessionState> writeAll(List<Outcome> outcomes) {
@@ -346,7 +366,7 @@ public class SessionProcessor {
             derived.add(new EventStore.Derived(state.tenant(), state.id(), c.firstEventSeq(), o.derived(),
                     o.event().correlationId()));
             effects.add(new SessionEffects(state.address(), state.id(), c.firstEffectSeq(), o.event().seq(),
-                    o.effects()));
+                    o.effects(), o.traceParent()));
             processedEvents.add(new EventProcessed(state.address(), state.id(), o.event(), state.state(),
                     o.reply().nextState(), replyEffectSeq, c.firstEventSeq() + o.derived().size() - 1,
                     o.reply().text()));

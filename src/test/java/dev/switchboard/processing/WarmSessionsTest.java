@@ -26,7 +26,7 @@ class WarmSessionsTest {
 
     private static EventAppended appended(long id, long seq, long prior) {
         return new EventAppended(new StoredEvent(id, seq, "user_message", JsonNodeFactory.instance.objectNode(), null,
-                null, Instant.now()), prior);
+                null, Instant.now(), null), prior);
     }
 
     private static List<Long> seqs(List<StoredEvent> events) {

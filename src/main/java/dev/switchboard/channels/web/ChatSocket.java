@@ -4,12 +4,16 @@ import dev.switchboard.events.AppendResult;
 import dev.switchboard.events.EventStore;
 import dev.switchboard.events.MessageText;
 import dev.switchboard.ops.CorrelationId;
+import dev.switchboard.ops.Traces;
 import dev.switchboard.outbox.Outbox;
 import dev.switchboard.sessions.SessionAddress;
 import dev.switchboard.sessions.SessionStore;
 import dev.switchboard.tenants.DatabaseScope;
 import dev.switchboard.tenants.IngressRateLimiter;
 import dev.switchboard.tenants.TenantId;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Scope;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnOpen;
 import io.quarkus.websockets.next.OnTextMessage;
@@ -28,6 +32,8 @@ import org.jboss.logging.Logger;
 public class ChatSocket {
     static final String ENDPOINT = "chat";
     private static final Logger LOG = Logger.getLogger(ChatSocket.class);
+    /** How long a frame that overtook its socket's open callback waits for it. */
+    private static final Duration OPEN_WAIT = Duration.ofSeconds(10);
 
     private final ConnectionRegistry registry;
     private final FrameReader reader;
@@ -37,9 +43,11 @@ public class ChatSocket {
     private final SessionStore sessions;
     private final IngressRateLimiter rateLimiter;
     private final WebChatConfig config;
+    private final Traces traces;
 
     ChatSocket(ConnectionRegistry registry, FrameReader reader, ServerFrames frames, EventStore events, Outbox outbox,
-            SessionStore sessions, IngressRateLimiter rateLimiter, WebChatConfig config) {
+            SessionStore sessions, IngressRateLimiter rateLimiter, WebChatConfig config, Traces traces) {
+        this.traces = traces;
         this.config = config;
         this.rateLimiter = rateLimiter;
         this.registry = registry;
@@ -59,12 +67,18 @@ public class ChatSocket {
         ChatConnection connection = new ChatConnection(socket, address, frames, outbox, sessions, correlation,
                 registry.replays(), registry.counters(), config);
         Long afterSeq = afterSeqQuery(socket.handshakeRequest().query());
-        DatabaseScope.asTenant(tenant, () -> {
-            registry.add(connection);
-            if (!connection.open(afterSeq)) {
-                connection.sendFrame(impossibleResume(afterSeq));
-            }
-        });
+        boolean added = false;
+        try {
+            DatabaseScope.asTenant(tenant, () -> {
+                registry.add(connection);
+                if (!connection.open(afterSeq)) {
+                    connection.sendFrame(impossibleResume(afterSeq));
+                }
+            });
+            added = true;
+        } finally {
+            registry.opened(socket.id(), added ? connection : null);
+        }
     }
 
     private String impossibleResume(long afterSeq) {
@@ -74,8 +88,9 @@ public class ChatSocket {
 
     @OnTextMessage
     public void message(String raw, WebSocketConnection socket) {
-        ChatConnection connection = registry.byId(socket.id());
+        ChatConnection connection = registry.await(socket.id(), OPEN_WAIT);
         if (connection == null) {
+            LOG.warnf("chat frame on socket %s, which never opened: dropped", socket.id());
             return;
         }
         ClientFrame frame;
@@ -85,7 +100,10 @@ public class ChatSocket {
             connection.sendFrame(frames.error(rejected.code(), rejected.getMessage(), rejected.clientId()));
             return;
         }
-        try {
+        // a chat message is ingest, like a POST: its span is the root of the trace its reply continues
+        Span span = frame instanceof ClientFrame.Message ? traces.startChildOf(null, "chat message", SpanKind.SERVER)
+                : Span.getInvalid();
+        try (Scope ignored = span.makeCurrent()) {
             DatabaseScope.asTenant(connection.address().tenant(), () -> handle(connection, frame));
         } catch (MessageText.Unstorable e) {
             connection.sendFrame(frames.error("invalid_text", e.getMessage(), clientId(frame)));
@@ -93,6 +111,8 @@ public class ChatSocket {
             LOG.errorf(e, "chat frame on %s failed", connection.address().key());
             connection.sendFrame(frames.error("internal_error",
                     "the frame could not be processed; it was not stored and may be retried", clientId(frame)));
+        } finally {
+            span.end();
         }
     }
 

@@ -8,8 +8,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.event.Observes;
+import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** The chat sockets open on this node, by session, and the executor that replays effects to them. */
@@ -20,6 +25,8 @@ class ConnectionRegistry {
     private final SocketCounters counters;
     private final ConcurrentHashMap<SessionAddress, Set<ChatConnection>> bySession = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, ChatConnection> byId = new ConcurrentHashMap<>();
+    /** Sockets whose open callback is still running: a frame that overtakes it waits for it. */
+    private final ConcurrentHashMap<String, CompletableFuture<ChatConnection>> opening = new ConcurrentHashMap<>();
     private final AtomicInteger open = new AtomicInteger();
 
     ConnectionRegistry(WebChatConfig config, MeterRegistry registry) {
@@ -41,6 +48,7 @@ class ConnectionRegistry {
     }
 
     void remove(String connectionId) {
+        opening.remove(connectionId);
         ChatConnection connection = byId.remove(connectionId);
         if (connection == null) {
             return;
@@ -55,6 +63,42 @@ class ConnectionRegistry {
 
     ChatConnection byId(String connectionId) {
         return byId.get(connectionId);
+    }
+
+    /**
+     * The socket's open callback is done ({@code connection} null when it failed): frames that
+     * overtook it go on ({@link #await}).
+     */
+    void opened(String connectionId, ChatConnection connection) {
+        opening.computeIfAbsent(connectionId, id -> new CompletableFuture<>()).complete(connection);
+        opening.remove(connectionId);
+    }
+
+    /**
+     * The connection of {@code connectionId}, waiting up to {@code timeout} for its open callback:
+     * the server may run a frame's callback on another thread before, or while, it runs the open
+     * one. Null when the socket never opened.
+     */
+    ChatConnection await(String connectionId, Duration timeout) {
+        ChatConnection connection = byId.get(connectionId);
+        if (connection != null) {
+            return connection;
+        }
+        CompletableFuture<ChatConnection> open = opening.computeIfAbsent(connectionId, id -> new CompletableFuture<>());
+        connection = byId.get(connectionId); // opened between the two looks
+        if (connection != null) {
+            opening.remove(connectionId, open);
+            return connection;
+        }
+        try {
+            return open.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (ExecutionException | TimeoutException e) {
+            opening.remove(connectionId, open);
+            return null;
+        }
     }
 
     Set<ChatConnection> forSession(SessionAddress address) {
