@@ -232,15 +232,21 @@ class EffectStore {
         }
     }
 
-    /** Count and age in seconds of the oldest effect that is delivery lag (pending or failed). */
+    /**
+     * Per channel, the count of effects that are delivery lag (pending or failed) and the age in
+     * seconds of the oldest of them.
+     */
     @Transactional
-    long[] pendingCountAndOldestAge() {
-        String sql = "SELECT count(*), COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0) "
-                + "FROM effects WHERE status IN " + LAG;
+    Map<String, long[]> pendingByChannel() {
+        String sql = "SELECT channel, count(*), EXTRACT(EPOCH FROM now() - min(created_at)) "
+                + "FROM effects WHERE status IN " + LAG + " GROUP BY channel";
+        Map<String, long[]> lag = new HashMap<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql);
                 ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return new long[] {rs.getLong(1), (long) rs.getDouble(2)};
+            while (rs.next()) {
+                lag.put(rs.getString(1), new long[] {rs.getLong(2), (long) rs.getDouble(3)});
+            }
+            return lag;
         } catch (SQLException e) {
             throw new IllegalStateException("could not measure the outbox", e);
         }

@@ -13,37 +13,44 @@ import java.util.concurrent.atomic.AtomicLong;
 @ApplicationScoped
 class OutboxGauges {
     private final EffectStore store;
-    private final AtomicLong pending = new AtomicLong();
-    private final AtomicLong oldestAgeSeconds = new AtomicLong();
+    private final Map<String, AtomicLong> pending = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> oldestAgeSeconds = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> dead = new ConcurrentHashMap<>();
     private final MeterRegistry registry;
 
     OutboxGauges(EffectStore store, MeterRegistry registry) {
         this.store = store;
         this.registry = registry;
-        deadLetters(SessionAddress.WEB);
-        deadLetters(SessionAddress.WHATSAPP);
-        Gauge.builder("switchboard.outbox.pending", pending, AtomicLong::get)
-                .description("Effects not yet sent (pending or failed)").register(registry);
-        Gauge.builder("switchboard.outbox.oldest.pending.age.seconds", oldestAgeSeconds, AtomicLong::get)
-                .description("Age of the oldest effect not yet sent").register(registry);
+        for (String channel : new String[] {SessionAddress.WEB, SessionAddress.WHATSAPP}) {
+            gauges(channel);
+        }
     }
 
     @Scheduled(every = "${switchboard.outbox.gauge-interval:15s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void refresh() {
-        long[] measured = store.pendingCountAndOldestAge();
-        pending.set(measured[0]);
-        oldestAgeSeconds.set(measured[1]);
+        Map<String, long[]> lag = store.pendingByChannel();
         Map<String, Long> counted = store.deadByChannel();
-        counted.keySet().forEach(this::deadLetters);
+        lag.keySet().forEach(this::gauges);
+        counted.keySet().forEach(this::gauges);
+        pending.forEach((channel, value) -> value.set(lag.getOrDefault(channel, NONE)[0]));
+        oldestAgeSeconds.forEach((channel, value) -> value.set(lag.getOrDefault(channel, NONE)[1]));
         dead.forEach((channel, value) -> value.set(counted.getOrDefault(channel, 0L)));
     }
 
-    private AtomicLong deadLetters(String channel) {
-        return dead.computeIfAbsent(channel, c -> {
+    private static final long[] NONE = {0, 0};
+
+    /** The gauges of one channel, registered the first time it is seen. */
+    private void gauges(String channel) {
+        gauge(pending, channel, "switchboard.outbox.pending", "Effects not yet sent (pending or failed)");
+        gauge(oldestAgeSeconds, channel, "switchboard.outbox.oldest.pending.age.seconds",
+                "Age of the oldest effect not yet sent (pending or failed)");
+        gauge(dead, channel, "switchboard.outbox.dead", "Effects dead (not attempted again until an operator acts), now");
+    }
+
+    private void gauge(Map<String, AtomicLong> values, String channel, String name, String description) {
+        values.computeIfAbsent(channel, c -> {
             AtomicLong value = new AtomicLong();
-            Gauge.builder("switchboard.outbox.dead", value, AtomicLong::get).tag("channel", c)
-                    .description("Effects dead (not attempted again until an operator acts), now").register(registry);
+            Gauge.builder(name, value, AtomicLong::get).tag("channel", c).description(description).register(registry);
             return value;
         });
     }

@@ -56,6 +56,8 @@ class OperatorGaugesTest {
         refresh();
         assertEquals(dead + 1, metric("switchboard_outbox_dead{channel=\"web\""));
         assertEquals(corrupt + 1, metric("switchboard_sessions_corrupt"));
+        assertTrue(metric("switchboard_outbox_pending{channel=\"web\"") >= 0, "delivery lag is counted per channel");
+        assertTrue(metric("switchboard_outbox_oldest_pending_age_seconds{channel=\"whatsapp\"") >= 0);
         assertTrue(metric("switchboard_processing_sessions_behind") >= 0);
         assertTrue(metric("switchboard_processing_oldest_unprocessed_age_seconds") >= 0);
         assertTrue(metric("switchboard_sessions_quarantined") >= 0);
