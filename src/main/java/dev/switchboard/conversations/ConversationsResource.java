@@ -20,6 +20,7 @@ import dev.switchboard.sessions.SessionAddress;
 import dev.switchboard.sessions.SessionStore;
 import dev.switchboard.tenants.RequestTenant;
 import io.quarkus.runtime.annotations.RegisterForReflection;
+import jakarta.enterprise.event.Event;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -63,11 +64,14 @@ public class ConversationsResource {
     private final RequestCorrelation correlation;
     private final ObjectMapper mapper;
     private final int maxTextBytes;
+    private final Event<AgentTyping> typing;
 
     ConversationsResource(ConversationStore store, ConversationTracker tracker, MessageLog messageLog,
             SessionStore sessions, EventStore events, DeskAgents agents, RequestAgent requestAgent,
             RequestTenant tenant, IdempotentRequests idempotent, RequestCorrelation correlation, ObjectMapper mapper,
+            Event<AgentTyping> typing,
             @ConfigProperty(name = "switchboard.web.max-text-bytes", defaultValue = "16384") int maxTextBytes) {
+        this.typing = typing;
         this.store = store;
         this.tracker = tracker;
         this.messageLog = messageLog;
@@ -200,6 +204,22 @@ public class ConversationsResource {
     }
 
     @POST
+    @Path("/{id}/typing")
+    @Operation(summary = "Tell the customer a person is typing", description = "Ephemeral: a typing frame with the "
+            + "agent's name to the customer's open web chat sockets; nothing is stored, WhatsApp shows nothing. "
+            + "Body {agentId?} for an API key. No Idempotency-Key. 204; 409 when the conversation is resolved.")
+    public Response typing(@PathParam("id") String id, String body) {
+        DeskAgent acting = acting(json(body));
+        ConversationStore.Found found = find(id);
+        if (found.conversation().status() == ConversationStatus.RESOLVED) {
+            throw resolved();
+        }
+        typing.fire(new AgentTyping(new SessionAddress(tenant.get(), found.conversation().channel(),
+                found.conversation().sessionKey()), acting.name()));
+        return Response.noContent().build();
+    }
+
+    @POST
     @Path("/{id}/notes")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Leave an internal note", description = "Body {id, text, agentId?}. Never delivered to the "
@@ -269,10 +289,14 @@ public class ConversationsResource {
         sessions.lock(address);
         ConversationStore.Found found = store.find(before.conversation().id()).orElseThrow();
         if (found.conversation().status() == ConversationStatus.RESOLVED) {
-            throw new ProblemException(409, "conversation-resolved", "Conversation resolved",
-                    "This conversation is resolved; the customer's next message starts a new one.");
+            throw resolved();
         }
         return new Locked(found, address);
+    }
+
+    private static ProblemException resolved() {
+        return new ProblemException(409, "conversation-resolved", "Conversation resolved",
+                "This conversation is resolved; the customer's next message starts a new one.");
     }
 
     private ConversationStore.Found find(String id) {

@@ -7,13 +7,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Optional;
 
 /**
- * Agent tokens authenticate the desk's endpoints ({@code /api/v1/conversations}) and the analytics
- * reports ({@code /api/v1/analytics}), and nothing else.
+ * Agent tokens authenticate the desk's endpoints ({@code /api/v1/conversations}, {@code /api/v1/desk/me})
+ * and the analytics reports ({@code /api/v1/analytics}), and nothing else.
  */
 @ApplicationScoped
 class AgentTokenCheck implements CredentialCheck {
     static final String DESK_PATH = "/api/v1/conversations";
-    private static final java.util.List<String> PATHS = java.util.List.of(DESK_PATH, "/api/v1/analytics");
+    static final String ME_PATH = "/api/v1/desk/me";
+    private static final java.util.List<String> PATHS = java.util.List.of(DESK_PATH, ME_PATH, "/api/v1/analytics");
 
     private final DeskAgents agents;
     private final RequestAgent requestAgent;

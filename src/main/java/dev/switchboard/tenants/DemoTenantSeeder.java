@@ -47,12 +47,12 @@ class DemoTenantSeeder {
         }
         directory.storeKey(DEMO_TENANT, demoKey);
         LOG.infof("""
-                Demo tenant ready. Try it:
+                Demo tenant ready. Try it: open http://localhost:%s/chat/ (the customer's chat), or
                   npx wscat -H 'Authorization: Bearer %s' -c ws://localhost:%s/ws/v1/chat/demo-1
                   then type: {"type":"message","id":"m1","text":"hello"}
                 or: curl -H 'Authorization: Bearer %s' -H 'Content-Type: application/json' \\
                       -H 'Idempotency-Key: demo-m1' -d '{"id":"m1","text":"hello"}' \\
                       localhost:%s/api/v1/sessions/demo-1/messages""",
-                demoKey, port, demoKey, port);
+                port, demoKey, port, demoKey, port);
     }
 }

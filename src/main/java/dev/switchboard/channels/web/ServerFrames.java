@@ -44,6 +44,13 @@ class ServerFrames {
         return write(mapper.createObjectNode().put("type", "token").put("replyTo", replyTo).put("text", text));
     }
 
+    /** A person on the desk is typing: ephemeral, like tokens. */
+    String typing(String agentName) {
+        ObjectNode frame = mapper.createObjectNode().put("type", "typing");
+        frame.putObject("from").put("kind", "agent").put("name", agentName);
+        return write(frame);
+    }
+
     String error(String code, String message, String clientId) {
         ObjectNode frame = mapper.createObjectNode().put("type", "error").put("code", code).put("message", message);
         if (clientId != null) {
