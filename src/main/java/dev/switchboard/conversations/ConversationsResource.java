@@ -34,6 +34,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -145,15 +146,34 @@ public class ConversationsResource {
     @GET
     @Path("/{id}/messages")
     @Operation(summary = "The conversation's messages and notes", description = "The message view of the session "
-            + "limited to this episode, with internal notes (direction 'note').")
+            + "limited to this episode, with internal notes (direction 'note'); include=state adds the bot's state "
+            + "changes (direction 'state', text 'from → to (event)').")
     public Page messages(@PathParam("id") String id, @QueryParam("afterSeq") String afterSeq,
-            @QueryParam("limit") String limit) {
+            @QueryParam("limit") String limit, @QueryParam("include") String include) {
+        if (include != null && !include.isEmpty() && !"state".equals(include)) {
+            throw ProblemException.badRequest("'include' is state, or absent.");
+        }
         ConversationStore.Found found = find(id);
         long from = Math.max(found.conversation().firstSeq() - 1,
                 Params.integer(afterSeq, 0, 0, Integer.MAX_VALUE, "afterSeq"));
         long before = store.nextFirstSeq(found.sessionId(), found.conversation().firstSeq()).orElse(Long.MAX_VALUE);
-        return new Page(messageLog.page(found.sessionId(), from, before, true,
+        return new Page(messageLog.page(found.sessionId(), from, before, true, "state".equals(include),
                 Params.integer(limit, 100, 1, 1000, "limit")));
+    }
+
+    @RegisterForReflection
+    public record BotState(String state, Map<String, Object> data) {
+    }
+
+    @GET
+    @Path("/{id}/state")
+    @Operation(summary = "The bot's state of the conversation's session", description = "{state, data}: where the "
+            + "bot's flow is and what it collected (booking slots), as the desk sees it beside the transcript.")
+    public BotState state(@PathParam("id") String id) {
+        ConversationStore.Found found = find(id);
+        return sessions.find(new SessionAddress(tenant.get(), found.conversation().channel(),
+                found.conversation().sessionKey())).map(view -> new BotState(view.state(), view.data()))
+                .orElseThrow(() -> ProblemException.notFound("No session for conversation " + id + "."));
     }
 
     @POST

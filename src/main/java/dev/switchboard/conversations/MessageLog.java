@@ -35,12 +35,16 @@ public class MessageLog {
 
     @Transactional
     public List<MessageItem> page(long sessionId, long afterSeq, int limit) {
-        return page(sessionId, afterSeq, Long.MAX_VALUE, false, limit);
+        return page(sessionId, afterSeq, Long.MAX_VALUE, false, false, limit);
     }
 
-    /** The messages of one episode (seqs before {@code beforeSeq}), with the desk's internal notes when asked. */
+    /**
+     * The messages of one episode (seqs before {@code beforeSeq}), with the desk's internal notes and
+     * the bot's state changes (direction {@code state}) when asked.
+     */
     @Transactional
-    public List<MessageItem> page(long sessionId, long afterSeq, long beforeSeq, boolean notes, int limit) {
+    public List<MessageItem> page(long sessionId, long afterSeq, long beforeSeq, boolean notes, boolean states,
+            int limit) {
         String sql = """
                 SELECT e.seq, e.type, e.payload::text, e.created_at, f.message_status, f.external_id, f.sent_at,
                        f.delivered_at, f.read_at, f.failed_at, f.failure_code, f.failure_reason
@@ -48,7 +52,7 @@ public class MessageLog {
                   LEFT JOIN effects f ON f.session_id = e.session_id
                                      AND f.seq = (e.payload ->> 'effectSeq')::bigint
                  WHERE e.session_id = ? AND e.seq > ? AND e.seq < ?
-                   AND (e.type = ? OR (e.type = ? AND jsonb_exists(e.payload, 'effectSeq')) OR e.type = ?)
+                   AND (e.type = ? OR (e.type = ? AND jsonb_exists(e.payload, 'effectSeq')) OR e.type = ? OR e.type = ?)
                  ORDER BY e.seq LIMIT ?""";
         // jsonb_exists is the ? operator, which JDBC would take for a parameter
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
@@ -58,7 +62,8 @@ public class MessageLog {
             ps.setString(4, EventTypes.USER_MESSAGE);
             ps.setString(5, EventTypes.ASSISTANT_MESSAGE);
             ps.setString(6, notes ? EventTypes.AGENT_NOTE : EventTypes.USER_MESSAGE);
-            ps.setInt(7, limit);
+            ps.setString(7, states ? EventTypes.STATE_TRANSITION : EventTypes.USER_MESSAGE);
+            ps.setInt(8, limit);
             List<MessageItem> items = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -81,6 +86,13 @@ public class MessageLog {
             return new MessageItem(rs.getLong(1), "in", MessageItem.Author.CUSTOMER,
                     payload.path(InboundFields.KIND).asText("text"), text, media, null,
                     payload.path(InboundFields.EXTERNAL_ID).asText(null), created, null, null, null, null, null);
+        }
+        if (EventTypes.STATE_TRANSITION.equals(rs.getString(2))) {
+            // names of states and events only, never content
+            String change = payload.path("from").asText() + " → " + payload.path("to").asText() + " ("
+                    + payload.path("event").asText() + ")";
+            return new MessageItem(rs.getLong(1), "state", MessageItem.Author.BOT, "state", change, null, null, null,
+                    created, null, null, null, null, null);
         }
         if (EventTypes.AGENT_NOTE.equals(rs.getString(2))) {
             return new MessageItem(rs.getLong(1), "note", new MessageItem.Author("agent",

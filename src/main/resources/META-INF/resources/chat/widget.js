@@ -10,7 +10,7 @@ const STYLE = `
 header { padding: 10px 14px; background: #24345c; color: #fff; display: flex; justify-content: space-between; gap: 8px; }
 header .status { font-size: 12px; opacity: .85; }
 ol { list-style: none; margin: 0; padding: 12px; flex: 1; overflow-y: auto; display: flex; flex-direction: column; gap: 8px; }
-li { max-width: 80%; padding: 8px 12px; border-radius: 14px; white-space: pre-wrap; word-wrap: break-word; }
+li { flex-shrink: 0; max-width: 80%; padding: 8px 12px; border-radius: 14px; white-space: pre-wrap; word-wrap: break-word; }
 li.customer { align-self: flex-end; background: #2d6cdf; color: #fff; border-bottom-right-radius: 4px; }
 li.bot, li.agent { align-self: flex-start; background: #eef1f6; border-bottom-left-radius: 4px; }
 li.agent { background: #e5f4ea; }

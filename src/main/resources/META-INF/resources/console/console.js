@@ -145,12 +145,12 @@ async function openConversation(id) {
   clearBadge();
   document.querySelectorAll('#conversations li').forEach(li =>
     li.setAttribute('aria-selected', li.dataset.id === id ? 'true' : 'false'));
-  const [conversation, messages] = await Promise.all([api(`/api/v1/conversations/${id}`),
-    api(`/api/v1/conversations/${id}/messages?limit=500`)]);
-  renderConversation(conversation, messages.items);
+  const [conversation, messages, bot] = await Promise.all([api(`/api/v1/conversations/${id}`),
+    api(`/api/v1/conversations/${id}/messages?limit=500&include=state`), api(`/api/v1/conversations/${id}/state`)]);
+  renderConversation(conversation, messages.items, bot);
 }
 
-function renderConversation(c, messages) {
+function renderConversation(c, messages, bot) {
   const section = $('conversation');
   const transfer = el('input', { id: 'transfer-to', 'aria-label': 'Agent id to transfer to', placeholder: 'agent id' });
   const actions = el('div', { class: 'actions' },
@@ -188,6 +188,9 @@ function renderConversation(c, messages) {
     el('h3', {}, c.customerName || 'Customer'),
     el('p', {}, c.customerPhone || c.sessionKey), el('p', {}, `Channel: ${c.channel}`),
     el('p', {}, `Status: ${c.status}${c.assigneeId ? (c.assigneeId === me.id ? ' (you)' : ' (another agent)') : ''}`),
+    el('h4', {}, 'Bot'), el('p', { id: 'bot-state' }, `State: ${bot.state}`),
+    el('dl', { id: 'bot-data' }, ...Object.entries(bot.data || {}).flatMap(([key, value]) =>
+      [el('dt', {}, key), el('dd', {}, typeof value === 'object' ? JSON.stringify(value) : String(value))])),
     el('h4', {}, 'Earlier conversations'), el('ul', { id: 'earlier' }));
   section.replaceChildren(
     el('header', {}, el('h2', {}, c.customerName || c.customerPhone || c.sessionKey),
@@ -211,6 +214,9 @@ async function loadEarlier(c) {
 const TICKS = { pending: '…', sent: '✓', delivered: '✓✓', read: '✓✓ read', failed: 'failed' };
 
 function messageItem(m) {
+  if (m.direction === 'state') {
+    return el('li', { class: 'state', 'data-seq': m.seq }, `Bot: ${m.text}`);
+  }
   const kind = m.direction === 'in' ? 'customer' : m.author?.kind === 'agent' ? 'agent' : 'bot';
   const who = m.direction === 'note' ? `Note by ${m.author?.name || 'an agent'} (internal)`
     : kind === 'customer' ? 'Customer' : kind === 'agent' ? (m.author?.name || 'Agent') : 'Bot';

@@ -123,6 +123,8 @@ class ConsoleAndChatBrowserTest {
             assertThat(waiting).isVisible(VISIBLE); // arrived live, without a reload
             Browsers.screenshot(console, "console-inbox-pending");
             waiting.click();
+            assertThat(console.locator("#transcript li.state").first()).containsText("→", WAIT); // the bot's flow
+            assertThat(console.locator("#bot-state")).containsText("State:", WAIT);
             console.locator("#claim").click();
             assertThat(console.locator("#conversation-status")).containsText("open", WAIT);
 
