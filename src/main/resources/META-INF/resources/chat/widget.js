@@ -116,7 +116,7 @@ export class SwitchboardChat extends HTMLElement {
       case 'token': {
         let stream = this.streams.get(frame.replyTo);
         if (!stream) {
-          stream = this.render({ kind: 'bot', text: '', streaming: true });
+          stream = this.render({ kind: 'bot streaming', text: '' });
           this.streams.set(frame.replyTo, stream);
         }
         stream.querySelector('.text').textContent += frame.text;
@@ -171,7 +171,7 @@ export class SwitchboardChat extends HTMLElement {
     if (item.seq) li.dataset.seq = item.seq;
     const who = document.createElement('span');
     who.className = 'who';
-    who.textContent = item.who || (item.kind === 'bot' ? 'Assistant' : '');
+    who.textContent = item.who || (item.kind.startsWith('bot') ? 'Assistant' : '');
     const text = document.createElement('span');
     text.className = 'text';
     text.textContent = item.text;

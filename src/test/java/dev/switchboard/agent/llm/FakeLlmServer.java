@@ -38,7 +38,7 @@ public final class FakeLlmServer {
     private static final FakeLlmServer INSTANCE = new FakeLlmServer();
 
     private final ServerSocket socket;
-    volatile Mode mode = Mode.NORMAL;
+    public volatile Mode mode = Mode.NORMAL;
     final AtomicInteger requests = new AtomicInteger();
     final AtomicInteger clientsGone = new AtomicInteger();
     final List<String> bodies = new CopyOnWriteArrayList<>();
