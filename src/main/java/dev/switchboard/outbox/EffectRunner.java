@@ -13,7 +13,9 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
@@ -37,8 +39,15 @@ public class EffectRunner {
     private final MeterRegistry metrics;
     private final Traces traces;
     private final long laneDeadlineNanos;
-    /** Sessions with an effect in retry: their newer effects wait for the sweep, to keep order. */
-    private final Set<Long> retrying = ConcurrentHashMap.newKeySet();
+    /** A session's effects to one channel: the unit whose order delivery keeps. */
+    private record Lane(long sessionId, String channel) {
+        static Lane of(Effect effect) {
+            return new Lane(effect.sessionId(), effect.address().channel());
+        }
+    }
+
+    /** Lanes with an effect in retry: their newer effects wait for the sweep, to keep order. */
+    private final Set<Lane> retrying = ConcurrentHashMap.newKeySet();
 
     EffectRunner(EffectStore store, SentMarker sentMarker, Outbox outbox, MessageStatuses statuses,
             DeliveryLanes lanes, OutboxConfig config, MeterRegistry metrics, Traces traces) {
@@ -60,13 +69,21 @@ public class EffectRunner {
             return;
         }
         long committedAt = System.nanoTime();
-        String channel = committed.effects().get(0).address().channel();
-        ChannelDelivery delivery = outbox.channel(channel);
-        boolean swept = delivery == null || !delivery.clientResumes();
-        lanes.submit(channel, committed.sessionId(), () -> {
-            if (!retrying.contains(committed.sessionId())) {
-                deliverInOrder(committed.effects(), swept ? committedAt + laneDeadlineNanos : Long.MAX_VALUE);
-            }
+        // most commits have one channel; an outside desk's effects ride beside the customer's own
+        Map<String, List<Effect>> byChannel = new LinkedHashMap<>(2);
+        for (Effect effect : committed.effects()) {
+            byChannel.computeIfAbsent(effect.address().channel(), c -> new ArrayList<>(committed.effects().size()))
+                    .add(effect);
+        }
+        byChannel.forEach((channel, effects) -> {
+            ChannelDelivery delivery = outbox.channel(channel);
+            boolean swept = delivery == null || !delivery.clientResumes();
+            Lane lane = new Lane(committed.sessionId(), channel);
+            lanes.submit(channel, committed.sessionId(), () -> {
+                if (!retrying.contains(lane)) {
+                    deliverInOrder(effects, swept ? committedAt + laneDeadlineNanos : Long.MAX_VALUE);
+                }
+            });
         });
     }
 
@@ -75,7 +92,7 @@ public class EffectRunner {
         List<Effect> claimed = store.claimDue(config.sweepBatch(), config.claimLease());
         List<Effect> sessionRun = new ArrayList<>();
         for (Effect effect : claimed) {
-            if (!sessionRun.isEmpty() && sessionRun.get(0).sessionId() != effect.sessionId()) {
+            if (!sessionRun.isEmpty() && !Lane.of(sessionRun.get(0)).equals(Lane.of(effect))) {
                 finishSweepRun(sessionRun);
                 sessionRun = new ArrayList<>();
             }
@@ -88,7 +105,7 @@ public class EffectRunner {
 
     private void finishSweepRun(List<Effect> run) {
         if (deliverInOrder(run, Long.MAX_VALUE)) {
-            retrying.remove(run.get(0).sessionId());
+            retrying.remove(Lane.of(run.get(0)));
         }
     }
 
@@ -100,7 +117,7 @@ public class EffectRunner {
     private boolean deliverInOrder(List<Effect> effects, long deadline) {
         for (Effect effect : effects) {
             if (deadline != Long.MAX_VALUE && System.nanoTime() - deadline > 0) {
-                retrying.add(effect.sessionId());
+                retrying.add(Lane.of(effect));
                 metrics.counter("switchboard.outbox.lane.expired").increment();
                 return false;
             }
@@ -129,7 +146,7 @@ public class EffectRunner {
                         effect.seq(), refused.code());
                 statuses.refuse(effect, refused);
             } catch (DeliveryDeferred deferred) {
-                retrying.add(effect.sessionId());
+                retrying.add(Lane.of(effect));
                 metrics.counter("switchboard.outbox.deferrals", "channel", effect.address().channel()).increment();
                 store.defer(effect.id(), Instant.now().plus(deferred.retryAfter()), deferred.getMessage());
                 return false;
@@ -149,7 +166,7 @@ public class EffectRunner {
      * stored for the API; the log gets {@code errorType} only.
      */
     private void fail(Effect effect, String error, String errorType) {
-        retrying.add(effect.sessionId());
+        retrying.add(Lane.of(effect));
         int attempts = effect.attempts() + 1;
         String channel = effect.address().channel();
         metrics.counter("switchboard.outbox.deliveries", "channel", channel, "outcome", "failed").increment();

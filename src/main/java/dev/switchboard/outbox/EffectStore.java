@@ -50,12 +50,12 @@ class EffectStore {
 
     /**
      * Inserts the effects of several sessions at the seqs their callers reserved, in one round trip (a
-     * JDBC batch); returns the stored effects of each. Effects not {@code due} wait for their client
+     * JDBC batch); returns the stored effects of each. Effects whose channel is not {@code dueOnChannel} wait for their client
      * ({@link EffectStatus#AWAITING_CLIENT}: no background attempts). The dedupe key makes a second
      * insert for the same reply fail.
      */
     @Transactional(Transactional.TxType.MANDATORY)
-    List<List<Effect>> insertAll(List<SessionEffects> all, Predicate<SessionEffects> due) {
+    List<List<Effect>> insertAll(List<SessionEffects> all, Predicate<String> dueOnChannel) {
         String sql = "INSERT INTO effects (tenant_id, channel, session_key, session_id, seq, reply_to, type, payload, "
                 + "dedupe_key, message_status, status, created_at, trace_parent, next_attempt_at) VALUES (?, ?, ?, ?, ?, "
                 + "?, ?, ?::jsonb, ?, ?, ?, ?, ?, "
@@ -68,12 +68,13 @@ class EffectStore {
                 PreparedStatement ps = c.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
             int rows = 0;
             for (SessionEffects effects : all) {
-                boolean isDue = due.test(effects);
                 long seq = effects.firstSeq();
                 int index = 0;
                 for (NewEffect effect : effects.effects()) {
+                    String channel = effect.channel() == null ? effects.address().channel() : effect.channel();
+                    boolean isDue = dueOnChannel.test(channel);
                     ps.setObject(1, effects.address().tenant().value());
-                    ps.setString(2, effects.address().channel());
+                    ps.setString(2, channel);
                     ps.setString(3, effects.address().key());
                     ps.setLong(4, effects.sessionId());
                     ps.setLong(5, seq++);
@@ -109,15 +110,18 @@ class EffectStore {
         }
     }
 
+    /** Effects of a session in seq order; of one channel when {@code channel} is not null. */
     @Transactional
-    List<Effect> page(long sessionId, long afterSeq, long upToSeq, int limit) {
+    List<Effect> page(long sessionId, String channel, long afterSeq, long upToSeq, int limit) {
         String sql = "SELECT " + COLUMNS + " FROM effects WHERE session_id = ? AND seq > ? AND seq <= ? "
-                + "ORDER BY seq LIMIT ?";
+                + "AND (? IS NULL OR channel = ?) ORDER BY seq LIMIT ?";
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setLong(1, sessionId);
             ps.setLong(2, afterSeq);
             ps.setLong(3, upToSeq);
-            ps.setInt(4, limit);
+            ps.setString(4, channel);
+            ps.setString(5, channel);
+            ps.setInt(6, limit);
             return readAll(ps);
         } catch (SQLException e) {
             throw new IllegalStateException("could not read effects of session " + sessionId, e);
@@ -128,14 +132,16 @@ class EffectStore {
      * Claims due effects for delivery by this node: locks them with SKIP LOCKED so concurrent
      * sweepers on other nodes take others, and pushes their next attempt past a lease so that they
      * are not claimed again while this node works on them. An effect is held back while an earlier
-     * effect of its session is still being retried, to keep per-session order.
+     * effect of its session to the same channel is still being retried, to keep per-session order
+     * on each channel (a failing outside desk does not hold back the customer's own channel).
      */
     @Transactional
     List<Effect> claimDue(int limit, Duration lease) {
         String sql = "UPDATE effects SET next_attempt_at = now() + ? * interval '1 millisecond' WHERE id IN ("
                 + " SELECT e.id FROM effects e"
                 + "  WHERE e.status IN " + LAG + " AND e.next_attempt_at <= now()"
-                + "    AND NOT EXISTS (SELECT 1 FROM effects p WHERE p.session_id = e.session_id AND p.seq < e.seq"
+                + "    AND NOT EXISTS (SELECT 1 FROM effects p WHERE p.session_id = e.session_id AND p.channel = e.channel"
+                + "                     AND p.seq < e.seq"
                 + "                     AND p.status IN " + LAG + " AND p.next_attempt_at IS NOT NULL)"
                 + "  ORDER BY e.next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED)"
                 + " RETURNING " + COLUMNS;
@@ -143,7 +149,8 @@ class EffectStore {
             ps.setLong(1, lease.toMillis());
             ps.setInt(2, limit);
             List<Effect> claimed = readAll(ps);
-            claimed.sort(Comparator.comparingLong(Effect::sessionId).thenComparingLong(Effect::seq));
+            claimed.sort(Comparator.comparingLong(Effect::sessionId).thenComparing(e -> e.address().channel())
+                    .thenComparingLong(Effect::seq));
             return claimed;
         } catch (SQLException e) {
             throw new IllegalStateException("could not claim due effects", e);

@@ -45,8 +45,8 @@ public class Outbox {
         if (all.stream().allMatch(e -> e.effects().isEmpty())) {
             return all.stream().map(e -> List.<Effect>of()).toList();
         }
-        List<List<Effect>> stored = store.insertAll(all, effects -> {
-            ChannelDelivery delivery = channels.get(effects.address().channel());
+        List<List<Effect>> stored = store.insertAll(all, channel -> {
+            ChannelDelivery delivery = channels.get(channel);
             return delivery == null || !delivery.clientResumes();
         });
         for (int i = 0; i < all.size(); i++) {
@@ -59,7 +59,12 @@ public class Outbox {
 
     /** Effects of a session with afterSeq &lt; seq &lt;= upToSeq, in seq order. */
     public List<Effect> page(long sessionId, long afterSeq, long upToSeq, int limit) {
-        return store.page(sessionId, afterSeq, upToSeq, limit);
+        return store.page(sessionId, null, afterSeq, upToSeq, limit);
+    }
+
+    /** {@link #page} of the effects that go to {@code channel} only (a client's resume). */
+    public List<Effect> page(long sessionId, String channel, long afterSeq, long upToSeq, int limit) {
+        return store.page(sessionId, channel, afterSeq, upToSeq, limit);
     }
 
     /** A channel handed this effect to its recipient outside the runner (e.g. a resume replay). */

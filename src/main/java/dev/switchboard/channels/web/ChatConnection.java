@@ -274,7 +274,7 @@ final class ChatConnection {
                     offeredDuringReplay = false;
                 }
                 long id = resolveSessionId();
-                List<Effect> effects = id < 0 ? List.of() : outbox.page(id, from, Long.MAX_VALUE, page);
+                List<Effect> effects = id < 0 ? List.of() : outbox.page(id, SessionAddress.WEB, from, Long.MAX_VALUE, page);
                 synchronized (this) {
                     if (closing) {
                         return;
