@@ -71,6 +71,18 @@ public class DeskAgents {
         return new Created(new DeskAgent(id, tenant, name, email), token);
     }
 
+    /**
+     * An agent that stands for the people of an outside desk (Genesys Cloud): their replies are
+     * recorded as its, for the conversation's assignee and the analytics. Nobody can sign in as it:
+     * its token is never shown, and it is deactivated at once.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public DeskAgent createStandIn(TenantId tenant, String name, String email) {
+        DeskAgent agent = create(tenant, name, email).agent();
+        deactivate(tenant, agent.id());
+        return agent;
+    }
+
     @Transactional
     List<AgentInfo> ofTenant(TenantId tenant) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(

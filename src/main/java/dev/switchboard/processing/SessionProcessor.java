@@ -42,6 +42,7 @@ import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.event.TransactionPhase;
 import java.time.Duration;
 import java.time.Instant;
@@ -79,6 +80,7 @@ public class SessionProcessor {
     private final Counter agentFailures;
     private final Timer agentCalls;
     private final Traces traces;
+    private final List<ExternalDesk> externalDesks;
     private final Counter checksumMismatches;
     private final GroupCommitter<Outcome, SessionState> committer;
     private final Event<ProcessingCommitted> processed;
@@ -86,8 +88,9 @@ public class SessionProcessor {
 
     SessionProcessor(SessionStore sessions, EventStore events, Outbox outbox, Agent agent, ObjectMapper mapper,
             ProcessingConfig config, MeterRegistry registry, Event<ProcessingCommitted> processed,
-            CommitWriters writers, Traces traces) {
+            CommitWriters writers, Traces traces, Instance<ExternalDesk> externalDesks) {
         this.traces = traces;
+        this.externalDesks = externalDesks.stream().toList();
         this.processed = processed;
         this.warm = new WarmSessions(config.warmSessions());
         this.sessions = sessions;
@@ -294,6 +297,9 @@ public class SessionProcessor {
         }
         if (!reply.nextState().equals(state.state())) {
             effects.add(new NewEffect(Effect.STATE, mapper.createObjectNode().put("state", reply.nextState())));
+        }
+        for (ExternalDesk desk : externalDesks) {
+            effects.addAll(desk.effects(new ExternalDesk.Turn(state, event, reply.nextState(), reply.data())));
         }
         for (AgentCall call : reply.calls()) {
             derived.add(new NewEvent(EventTypes.AGENT_CALL, mapper.valueToTree(call)));

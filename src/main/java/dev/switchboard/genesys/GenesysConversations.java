@@ -1,0 +1,88 @@
+package dev.switchboard.genesys;
+
+import dev.switchboard.tenants.TenantId;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/** The {@code genesys_conversations} table: which Genesys conversation a handed-off conversation became. */
+@ApplicationScoped
+class GenesysConversations {
+    /** One mapping that neither side has ended. */
+    record Open(String genesysId, TenantId tenant, long sessionId, UUID conversationId) {
+    }
+
+    private final DataSource dataSource;
+
+    GenesysConversations(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** Records the Genesys id of the session's conversation; a repeat of a known id changes nothing. */
+    @Transactional
+    void record(String genesysId, TenantId tenant, long sessionId, UUID conversationId) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO genesys_conversations (genesys_conversation_id, tenant_id, session_id, conversation_id) "
+                        + "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+            ps.setString(1, genesysId);
+            ps.setObject(2, tenant.value());
+            ps.setLong(3, sessionId);
+            ps.setObject(4, conversationId);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not record a Genesys conversation", e);
+        }
+    }
+
+    /** The session's Genesys conversation that is still open, the newest when there are several. */
+    @Transactional
+    Optional<Open> openOf(long sessionId) {
+        List<Open> found = query("WHERE session_id = ? AND ended_at IS NULL ORDER BY created_at DESC LIMIT 1",
+                sessionId);
+        return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+    }
+
+    /** Open mappings of every tenant (the end check runs on the system path), oldest first. */
+    @Transactional
+    List<Open> allOpen(int limit) {
+        return query("WHERE ended_at IS NULL ORDER BY created_at LIMIT ?", limit);
+    }
+
+    @Transactional
+    void ended(String genesysId) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "UPDATE genesys_conversations SET ended_at = now() WHERE genesys_conversation_id = ? "
+                        + "AND ended_at IS NULL")) {
+            ps.setString(1, genesysId);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not end a Genesys conversation", e);
+        }
+    }
+
+    private List<Open> query(String where, Object arg) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT genesys_conversation_id, tenant_id, session_id, conversation_id FROM genesys_conversations "
+                        + where)) {
+            ps.setObject(1, arg);
+            List<Open> found = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    found.add(new Open(rs.getString(1), new TenantId((UUID) rs.getObject(2)), rs.getLong(3),
+                            (UUID) rs.getObject(4)));
+                }
+            }
+            return found;
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not read Genesys conversations", e);
+        }
+    }
+}
