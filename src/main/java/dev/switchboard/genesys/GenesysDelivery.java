@@ -96,9 +96,13 @@ class GenesysDelivery implements ChannelDelivery {
         }
     }
 
-    /** Ends the customer's side of the Genesys conversation; nothing to do when none is open. */
     private void disconnect(GenesysDesk desk, Effect effect) {
-        Optional<GenesysConversations.Open> open = conversations.openOf(effect.sessionId());
+        disconnect(desk, effect.sessionId());
+    }
+
+    /** Ends the customer's side of the session's Genesys conversation; nothing to do when none is open. */
+    void disconnect(GenesysDesk desk, long sessionId) {
+        Optional<GenesysConversations.Open> open = conversations.openOf(sessionId);
         if (open.isEmpty()) {
             return;
         }

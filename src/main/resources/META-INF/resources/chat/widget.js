@@ -44,7 +44,12 @@ export class SwitchboardChat extends HTMLElement {
     this.input = this.shadowRoot.querySelector('textarea');
     this.shadowRoot.querySelector('form').addEventListener('submit', e => { e.preventDefault(); this.send(); });
     this.input.addEventListener('keydown', e => {
-      if (e.key === 'Enter' && !e.shiftKey) { e.preventDefault(); this.send(); }
+      if (e.key === 'Enter' && !e.shiftKey) { e.preventDefault(); this.send(); return; }
+      // a person on an outside desk sees that the customer is typing; at most every 3 s
+      if (Date.now() - (this.typingSent || 0) > 3000 && this.socket?.readyState === WebSocket.OPEN) {
+        this.typingSent = Date.now();
+        this.socket.send('{"type":"typing"}');
+      }
     });
     this.retryDelay = 500;
     this.streams = new Map();

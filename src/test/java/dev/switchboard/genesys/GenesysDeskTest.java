@@ -9,6 +9,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
+import static dev.switchboard.channels.whatsapp.WhatsAppFixture.newWamid;
+import static dev.switchboard.channels.whatsapp.WhatsAppFixture.textMessage;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
@@ -21,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import dev.switchboard.channels.whatsapp.WhatsAppFixture;
 import dev.switchboard.support.ChatClient;
 import dev.switchboard.support.Db;
 import dev.switchboard.support.Eventually;
@@ -321,5 +324,70 @@ class GenesysDeskTest {
         given().contentType(ContentType.JSON).auth().oauth2(Tenants.ADMIN_TOKEN).body(Map.of("provider", "builtin"))
                 .put(desk).then().statusCode(200).body("provider", equalTo("builtin"));
         given().contentType("application/json").body("{}").post(webhookPath).then().statusCode(404);
+    }
+
+    @Test
+    void aWhatsAppCustomerGetsTheGenesysAgentsRepliesAndGenesysTheirReceipts() {
+        WhatsAppFixture wa = WhatsAppFixture.create("genesys-wa");
+        tenant = wa.tenant;
+        webhookPath = configure(wa.tenant, 86_400);
+        String waId = "15557779001";
+        wa.deliver(wa.body(null, textMessage(waId, newWamid(), "hello"), null)).statusCode(200);
+        wa.deliver(wa.body(null, textMessage(waId, newWamid(), "I need a human"), null)).statusCode(200);
+        long session = sessionId(wa.sessionKey(waId));
+        Eventually.within(WAIT, "handed over to Genesys", () -> delivered().stream()
+                .filter(m -> m.at("/channel/from/id").asText().equals("s" + session)).count() >= 2);
+
+        webhook(agentText("gm-wa-1", session, "Gina", "Hi from Gina"));
+        Eventually.within(WAIT, "the reply went to WhatsApp", () -> wa.textsTo(waId).stream()
+                .anyMatch(r -> r.getBodyAsString().contains("Hi from Gina")));
+        String wamid = waitForWamid(session, "Hi from Gina");
+        wa.deliver(wa.body(null, null, WhatsAppFixture.status(wamid, "delivered", waId))).statusCode(200);
+        JsonNode delivered = receipt("gm-wa-1");
+        assertEquals("Delivered", delivered.path("status").asText());
+        assertEquals("s" + session, delivered.at("/channel/to/id").asText());
+        assertTrue(delivered.path("isFinalReceipt").asBoolean());
+
+        webhook(agentText("gm-wa-2", session, "Gina", "Are you still there"));
+        String second = waitForWamid(session, "Are you still there");
+        wa.deliver(wa.body(null, null, WhatsAppFixture.failedStatus(second, waId, 131047, "Re-engagement message")))
+                .statusCode(200);
+        JsonNode failed = receipt("gm-wa-2");
+        assertEquals("Failed", failed.path("status").asText());
+        assertEquals("MessageNotAllowed", failed.at("/reasons/0/code").asText());
+    }
+
+    @Test
+    void aTypingCustomerIsShownToTheGenesysAgent() {
+        try (ChatClient chat = handedOver("typing-customer")) {
+            long session = sessionId("typing-customer");
+            Eventually.within(WAIT, "mapped", () -> new Db(dataSource).count(
+                    "SELECT count(*) FROM genesys_conversations WHERE session_id = ?", session) == 1);
+            GenesysFake.server().stubFor(post(urlEqualTo("/api/v2/conversations/messages/" + integrationId
+                    + "/inbound/open/event")).willReturn(aResponse().withStatus(200).withBody("{}")));
+            chat.send("{\"type\":\"typing\"}");
+            Eventually.within(WAIT, "a typing event at Genesys", () -> GenesysFake.server().findAll(postRequestedFor(
+                    urlEqualTo("/api/v2/conversations/messages/" + integrationId + "/inbound/open/event"))).stream()
+                    .map(GenesysDeskTest::json).anyMatch(e -> e.at("/events/0/eventType").asText().equals("Typing")
+                            && e.at("/channel/from/id").asText().equals("s" + session)));
+        }
+    }
+
+    private String waitForWamid(long session, String text) {
+        Eventually.within(WAIT, "the WhatsApp message id of '" + text + "'", () -> new Db(dataSource).count(
+                "SELECT count(*) FROM effects WHERE session_id = ? AND external_id IS NOT NULL AND payload->>'text' = ?",
+                session, text) == 1);
+        return new Db(dataSource).text("SELECT external_id FROM effects WHERE session_id = ? AND payload->>'text' = ?",
+                session, text);
+    }
+
+    private JsonNode receipt(String genesysMessageId) {
+        String path = "/api/v2/conversations/messages/" + integrationId + "/inbound/open/receipt";
+        GenesysFake.server().stubFor(post(urlEqualTo(path)).willReturn(aResponse().withStatus(200).withBody("{}")));
+        Eventually.within(WAIT, "a receipt for " + genesysMessageId, () -> GenesysFake.server().findAll(
+                postRequestedFor(urlEqualTo(path))).stream().map(GenesysDeskTest::json)
+                .anyMatch(r -> r.path("id").asText().equals(genesysMessageId)));
+        return GenesysFake.server().findAll(postRequestedFor(urlEqualTo(path))).stream().map(GenesysDeskTest::json)
+                .filter(r -> r.path("id").asText().equals(genesysMessageId)).findFirst().orElseThrow();
     }
 }

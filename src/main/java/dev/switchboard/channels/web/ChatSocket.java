@@ -1,5 +1,6 @@
 package dev.switchboard.channels.web;
 
+import dev.switchboard.conversations.CustomerTyping;
 import dev.switchboard.events.AppendResult;
 import dev.switchboard.events.EventStore;
 import dev.switchboard.events.MessageText;
@@ -19,6 +20,7 @@ import io.quarkus.websockets.next.OnOpen;
 import io.quarkus.websockets.next.OnTextMessage;
 import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
+import jakarta.enterprise.event.Event;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
@@ -44,10 +46,13 @@ public class ChatSocket {
     private final IngressRateLimiter rateLimiter;
     private final WebChatConfig config;
     private final Traces traces;
+    private final Event<CustomerTyping> customerTyping;
 
     ChatSocket(ConnectionRegistry registry, FrameReader reader, ServerFrames frames, EventStore events, Outbox outbox,
-            SessionStore sessions, IngressRateLimiter rateLimiter, WebChatConfig config, Traces traces) {
+            SessionStore sessions, IngressRateLimiter rateLimiter, WebChatConfig config, Traces traces,
+            Event<CustomerTyping> customerTyping) {
         this.traces = traces;
+        this.customerTyping = customerTyping;
         this.config = config;
         this.rateLimiter = rateLimiter;
         this.registry = registry;
@@ -144,6 +149,8 @@ public class ChatSocket {
             }
         } else if (frame instanceof ClientFrame.Ping) {
             connection.sendFrame(frames.pong());
+        } else if (frame instanceof ClientFrame.Typing) {
+            customerTyping.fire(new CustomerTyping(connection.address()));
         }
     }
 

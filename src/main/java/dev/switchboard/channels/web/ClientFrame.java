@@ -13,4 +13,8 @@ sealed interface ClientFrame {
 
     record Ping() implements ClientFrame {
     }
+
+    /** The customer is typing: passed on to an outside desk that shows it, never stored. */
+    record Typing() implements ClientFrame {
+    }
 }

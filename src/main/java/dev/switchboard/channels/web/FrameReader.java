@@ -42,6 +42,7 @@ class FrameReader {
             case "resume" -> new ClientFrame.Resume(nonNegative(frame, "afterSeq"));
             case "ack" -> new ClientFrame.Ack(nonNegative(frame, "seq"));
             case "ping" -> new ClientFrame.Ping();
+            case "typing" -> new ClientFrame.Typing();
             default -> throw new FrameRejected("unknown_type", "unknown frame type '" + abbreviate(type.asText()) + "'",
                     null);
         };
