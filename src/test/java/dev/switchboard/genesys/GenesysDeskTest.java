@@ -22,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.stubbing.StubMapping;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.switchboard.channels.whatsapp.WhatsAppFixture;
 import dev.switchboard.support.ChatClient;
@@ -371,6 +372,36 @@ class GenesysDeskTest {
                     .map(GenesysDeskTest::json).anyMatch(e -> e.at("/events/0/eventType").asText().equals("Typing")
                             && e.at("/channel/from/id").asText().equals("s" + session)));
         }
+    }
+
+    @Test
+    void anOutageOpensTheBreakerHoldsMessagesBackAndLosesNothingWhenGenesysIsBack() {
+        StubMapping outage = GenesysFake.server().stubFor(post(urlEqualTo(inboundPath())).atPriority(1)
+                .willReturn(aResponse().withStatus(503)));
+        long session;
+        try (ChatClient chat = ChatClient.connect(base, "outage", tenant.apiKey(), null)) {
+            chat.sendMessage("m1", "I want to speak to a human please");
+            chat.collect(f -> ChatClient.isType(f, "message"), 1, WAIT);
+            session = sessionId("outage");
+            for (int i = 2; i <= 4; i++) {
+                chat.sendMessage("m" + i, "message " + i);
+            }
+            long id = session;
+            Eventually.within(Duration.ofSeconds(30), "the breaker opened and holds the messages back", () ->
+                    new Db(dataSource).count("SELECT count(*) FROM effects WHERE session_id = ? AND channel = 'genesys' "
+                            + "AND last_error LIKE '%circuit breaker%'", id) > 0);
+        } finally {
+            GenesysFake.server().removeStub(outage);
+        }
+        long id = session;
+        Eventually.within(Duration.ofSeconds(40), "every message reached Genesys after the outage", () -> delivered()
+                .stream().filter(m -> m.at("/channel/from/id").asText().equals("s" + id)).count() == 5);
+        List<String> texts = delivered().stream().filter(m -> m.at("/channel/from/id").asText().equals("s" + id))
+                .map(m -> m.path("text").asText()).toList();
+        assertEquals(List.of("I want to speak to a human please", "message 2", "message 3", "message 4"),
+                texts.subList(1, 5), "in order, once each, after the context");
+        assertEquals(0, new Db(dataSource).count("SELECT count(*) FROM effects WHERE session_id = ? AND status = 'dead'",
+                id), "an outage drops nothing");
     }
 
     private String waitForWamid(long session, String text) {
