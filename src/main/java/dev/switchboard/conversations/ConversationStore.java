@@ -117,19 +117,59 @@ class ConversationStore {
         return one("c.id = ?", id);
     }
 
+    /** The inbox's order: pending first (the oldest wait on top), then open, bot and resolved, by last activity. */
+    private static final List<ConversationStatus> INBOX_ORDER = List.of(ConversationStatus.PENDING,
+            ConversationStatus.OPEN, ConversationStatus.BOT, ConversationStatus.RESOLVED);
+
     /**
      * A page of the tenant's conversations: pending first, oldest waiting on top, then the others by
-     * last activity; after {@code offset}.
+     * last activity; after {@code offset}. Every status is read in the order of its own index and
+     * only as far as the page reaches; without a status filter the statuses are concatenated in
+     * inbox order, so no query sorts the tenant's rows.
      */
     @Transactional
     List<Conversation> inbox(ConversationStatus status, String assignee, UUID assigneeId, String channel, String q,
             int offset, int limit) {
-        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + FROM + " WHERE true");
+        List<ConversationStatus> statuses = status == null ? INBOX_ORDER : List.of(status);
+        StringBuilder sql = new StringBuilder();
         List<Object> args = new ArrayList<>();
-        if (status != null) {
-            sql.append(" AND c.status = ?");
-            args.add(status.wire());
+        for (int i = 0; i < statuses.size(); i++) {
+            ConversationStatus one = statuses.get(i);
+            if (i > 0) {
+                sql.append(" UNION ALL ");
+            }
+            sql.append("(SELECT ").append(COLUMNS).append(", ").append(i).append(" AS part").append(FROM)
+                    .append(" WHERE c.status = ?");
+            args.add(one.wire());
+            filters(sql, args, assignee, assigneeId, channel, q);
+            // the oldest wait first for pending, the latest activity first for the others: each straight from an index
+            sql.append(one == ConversationStatus.PENDING ? " ORDER BY c.handed_off_at, c.id"
+                    : " ORDER BY c.last_activity_at DESC, c.id");
+            sql.append(" LIMIT ?)");
+            args.add(offset + limit);
         }
+        String query = "SELECT * FROM (" + sql + ") inbox ORDER BY part, "
+                + "CASE WHEN status = 'pending' THEN handed_off_at END, last_activity_at DESC, id OFFSET ? LIMIT ?";
+        args.add(offset);
+        args.add(limit);
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(query)) {
+            for (int i = 0; i < args.size(); i++) {
+                ps.setObject(i + 1, args.get(i));
+            }
+            List<Conversation> page = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    page.add(read(rs));
+                }
+            }
+            return page;
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not list conversations", e);
+        }
+    }
+
+    private static void filters(StringBuilder sql, List<Object> args, String assignee, UUID assigneeId, String channel,
+            String q) {
         if ("none".equals(assignee)) {
             sql.append(" AND c.assignee_id IS NULL");
         } else if (assigneeId != null) {
@@ -149,31 +189,6 @@ class ConversationStore {
             args.add(like);
             args.add(like);
             args.add(like);
-        }
-        if (status == ConversationStatus.PENDING) {
-            sql.append(" ORDER BY c.handed_off_at, c.id"); // the oldest wait first, straight from an index
-        } else if (status != null) {
-            sql.append(" ORDER BY c.last_activity_at DESC, c.id");
-        } else {
-            sql.append(" ORDER BY CASE c.status WHEN 'pending' THEN 0 WHEN 'open' THEN 1 WHEN 'bot' THEN 2 ELSE 3 END, "
-                    + "CASE WHEN c.status = 'pending' THEN c.handed_off_at END ASC, c.last_activity_at DESC, c.id");
-        }
-        sql.append(" OFFSET ? LIMIT ?");
-        args.add(offset);
-        args.add(limit);
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            for (int i = 0; i < args.size(); i++) {
-                ps.setObject(i + 1, args.get(i));
-            }
-            List<Conversation> page = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    page.add(read(rs));
-                }
-            }
-            return page;
-        } catch (SQLException e) {
-            throw new IllegalStateException("could not list conversations", e);
         }
     }
 
