@@ -27,11 +27,13 @@ public class DeskProviderResource {
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
 
     private final DeskProviders providers;
+    private final GenesysApi api;
     private final TenantDirectory directory;
     private final ObjectMapper mapper;
 
-    DeskProviderResource(DeskProviders providers, TenantDirectory directory, ObjectMapper mapper) {
+    DeskProviderResource(DeskProviders providers, GenesysApi api, TenantDirectory directory, ObjectMapper mapper) {
         this.providers = providers;
+        this.api = api;
         this.directory = directory;
         this.mapper = mapper;
     }
@@ -85,6 +87,7 @@ public class DeskProviderResource {
             saved = DatabaseScope.asTenant(tenant, () -> providers.save(tenant, provider, null, null, null, null, null));
         }
         providers.forget();
+        api.forget(saved.id());
         return DeskView.of(saved);
     }
 

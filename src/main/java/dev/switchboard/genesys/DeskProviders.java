@@ -29,8 +29,11 @@ class DeskProviders {
     private static final String COLUMNS = "id, tenant_id, provider, region, integration_id, client_id, client_secret, "
             + "webhook_secret, agent_id";
 
-    /** A tenant's row: its id (the webhook path) and provider, and the Genesys settings when it is Genesys. */
-    record Setting(UUID id, TenantId tenant, DeskProvider provider, Optional<GenesysDesk> genesys) {
+    /**
+     * A tenant's row: its id (the webhook path), provider, the stand-in agent once it ever used
+     * Genesys, and the Genesys settings when that is its provider now.
+     */
+    record Setting(UUID id, TenantId tenant, DeskProvider provider, UUID agentId, Optional<GenesysDesk> genesys) {
     }
 
     private record Cached(Optional<Setting> setting, Instant expiresAt) {
@@ -54,12 +57,12 @@ class DeskProviders {
 
     /** The tenant's Genesys desk, when that is its provider. */
     Optional<GenesysDesk> genesysOf(TenantId tenant) {
-        return cached(tenant, () -> one("tenant_id = ?", tenant.value())).flatMap(Setting::genesys);
+        return cached(tenant, () -> one("tenant_id = ?", tenant.value()), true).flatMap(Setting::genesys);
     }
 
-    /** By the id in its webhook path. */
+    /** By the id in its webhook path; an unknown id is not remembered (anyone can make up ids). */
     Optional<GenesysDesk> genesysById(UUID id) {
-        return cached(id, () -> one("id = ?", id)).flatMap(Setting::genesys);
+        return cached(id, () -> one("id = ?", id), false).flatMap(Setting::genesys);
     }
 
     @Transactional
@@ -76,7 +79,7 @@ class DeskProviders {
             String clientSecret, String webhookSecret) {
         Optional<Setting> before = one("tenant_id = ?", tenant.value());
         UUID id = before.map(Setting::id).orElseGet(UUID::randomUUID);
-        UUID agentId = before.flatMap(Setting::genesys).map(GenesysDesk::agentId).orElse(null);
+        UUID agentId = before.map(Setting::agentId).orElse(null);
         if (provider == DeskProvider.GENESYS && agentId == null) {
             DeskAgent standIn = agents.createStandIn(tenant, "Genesys Cloud", "genesys-" + id + "@desk.invalid");
             agentId = standIn.id();
@@ -103,11 +106,11 @@ class DeskProviders {
             throw new IllegalStateException("could not save the desk of tenant " + tenant, e);
         }
         cache.clear();
-        return new Setting(id, tenant, provider, genesys ? Optional.of(new GenesysDesk(id, tenant, region,
+        return new Setting(id, tenant, provider, agentId, genesys ? Optional.of(new GenesysDesk(id, tenant, region,
                 integrationId, clientId, clientSecret, webhookSecret, agentId)) : Optional.empty());
     }
 
-    private Optional<Setting> cached(Object key, Supplier<Optional<Setting>> load) {
+    private Optional<Setting> cached(Object key, Supplier<Optional<Setting>> load, boolean rememberMisses) {
         Instant now = Instant.now();
         Cached hit = cache.get(key);
         if (hit != null && hit.expiresAt().isAfter(now)) {
@@ -117,7 +120,9 @@ class DeskProviders {
             cache.clear();
         }
         Optional<Setting> loaded = load.get();
-        cache.put(key, new Cached(loaded, now.plus(CACHE_TTL)));
+        if (loaded.isPresent() || rememberMisses) {
+            cache.put(key, new Cached(loaded, now.plus(CACHE_TTL)));
+        }
         return loaded;
     }
 
@@ -132,11 +137,12 @@ class DeskProviders {
                 UUID id = (UUID) rs.getObject(1);
                 TenantId tenant = new TenantId((UUID) rs.getObject(2));
                 DeskProvider provider = DeskProvider.fromWire(rs.getString(3));
+                UUID agentId = (UUID) rs.getObject(9);
                 Optional<GenesysDesk> genesys = provider != DeskProvider.GENESYS ? Optional.empty()
                         : Optional.of(new GenesysDesk(id, tenant, rs.getString(4), rs.getString(5), rs.getString(6),
                                 open(tenant, "client_secret", rs.getString(7)),
-                                open(tenant, "webhook_secret", rs.getString(8)), (UUID) rs.getObject(9)));
-                return Optional.of(new Setting(id, tenant, provider, genesys));
+                                open(tenant, "webhook_secret", rs.getString(8)), agentId));
+                return Optional.of(new Setting(id, tenant, provider, agentId, genesys));
             }
         } catch (SQLException e) {
             throw new IllegalStateException("could not read a desk provider", e);

@@ -57,6 +57,29 @@ class GenesysApi {
         return call(desk, "POST", path, body);
     }
 
+    /**
+     * A best-effort signal (typing, a receipt): under the timeout but outside the breaker, so a flood
+     * of them, or Genesys throttling them, never holds the customer's messages back.
+     */
+    void signal(GenesysDesk desk, String path, JsonNode body) {
+        try {
+            HttpResponse<String> answer = send(desk, "POST", path, body, token(desk, false));
+            read(answer, "POST " + path.replaceAll("/[0-9a-f-]{20,}", "/{id}"));
+        } catch (IOException e) {
+            throw new GenesysUnavailable(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new GenesysUnavailable(e);
+        }
+    }
+
+    /** Forgets the organisation's token and breaker: its settings changed (another client, another org). */
+    void forget(UUID deskId) {
+        tokens.remove(deskId);
+        guards.remove(deskId);
+        breakers.remove(deskId);
+    }
+
     JsonNode patch(GenesysDesk desk, String path, JsonNode body) {
         return call(desk, "PATCH", path, body);
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.agent.ConversationState;
 import dev.switchboard.events.EventStore;
 import dev.switchboard.events.EventTypes;
+import dev.switchboard.events.InboundFields;
 import dev.switchboard.events.StoredEvent;
 import dev.switchboard.outbox.NewEffect;
 import dev.switchboard.processing.ExternalDesk;
@@ -61,7 +62,7 @@ class GenesysBridge implements ExternalDesk {
             if (!wasHandedOff) {
                 effects.add(message(prior, event, "-context", context(prior, event, turn.dataAfter())));
             }
-            effects.add(message(prior, event, "", event.payload().path("text").asText("")));
+            effects.add(message(prior, event, "", said(event)));
         } else if (wasHandedOff && !handedOff && (EventTypes.HANDOFF_RELEASED.equals(event.type())
                 || EventTypes.CONVERSATION_RESOLVED.equals(event.type()))
                 && !event.payload().path(FROM_GENESYS).asBoolean(false)) {
@@ -69,6 +70,12 @@ class GenesysBridge implements ExternalDesk {
                     EventTypes.HANDOFF_RELEASED.equals(event.type()) ? "released" : "resolved"), CHANNEL));
         }
         return effects;
+    }
+
+    /** What the customer said; for content without text (an image, a location), what kind it was. */
+    private static String said(StoredEvent event) {
+        String text = event.payload().path(InboundFields.TEXT).asText("");
+        return text.isBlank() ? "[" + event.payload().path(InboundFields.KIND).asText("message") + "]" : text;
     }
 
     /** One Open Messaging text; its message id is stable, so Genesys recognises a retry. */

@@ -50,10 +50,22 @@ class GenesysConversations {
         return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
     }
 
-    /** Open mappings of every tenant (the end check runs on the system path), oldest first. */
+    /** Open mappings of every tenant (the end check runs on the system path), the least recently checked first. */
     @Transactional
-    List<Open> allOpen(int limit) {
-        return query("WHERE ended_at IS NULL ORDER BY created_at LIMIT ?", limit);
+    List<Open> toCheck(int limit) {
+        return query("WHERE ended_at IS NULL ORDER BY checked_at NULLS FIRST, created_at LIMIT ?", limit);
+    }
+
+    /** The end check looked at it (whatever it found): its turn comes again after the others'. */
+    @Transactional
+    void checked(String genesysId) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "UPDATE genesys_conversations SET checked_at = now() WHERE genesys_conversation_id = ?")) {
+            ps.setString(1, genesysId);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not record an end check", e);
+        }
     }
 
     @Transactional

@@ -44,15 +44,26 @@ class GenesysEndings {
 
     @Scheduled(every = "${switchboard.genesys.end-check-interval:15s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void check() {
-        for (GenesysConversations.Open open : conversations.allOpen(BATCH)) {
+        for (GenesysConversations.Open open : conversations.toCheck(BATCH)) {
+            conversations.checked(open.genesysId());
             Optional<GenesysDesk> desk = providers.genesysOf(open.tenant());
-            if (desk.isEmpty() || api.breakerOpen(desk.get())) {
+            if (desk.isEmpty()) {
+                conversations.ended(open.genesysId()); // the tenant left Genesys: nothing there to watch
+                continue;
+            }
+            if (api.breakerOpen(desk.get())) {
                 continue;
             }
             try {
                 JsonNode conversation = api.get(desk.get(), "/api/v2/conversations/messages/" + open.genesysId());
                 if (ended(conversation)) {
                     resolve(desk.get(), open);
+                }
+            } catch (GenesysError e) {
+                if (e.status() == 404) {
+                    resolve(desk.get(), open); // gone from Genesys: over there too
+                } else {
+                    LOG.warnf("could not check Genesys conversation %s (HTTP %d)", open.genesysId(), e.status());
                 }
             } catch (RuntimeException e) {
                 LOG.warnf("could not check Genesys conversation %s (%s)", open.genesysId(), e.getClass().getName());

@@ -20,10 +20,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.jboss.logging.Logger;
@@ -46,16 +47,18 @@ class GenesysSignals {
     private final DataSource dataSource;
     private final ObjectMapper mapper;
     private final MeterRegistry metrics;
-    private final ExecutorService executor = Executors.newFixedThreadPool(2, new ThreadFactory() {
-        private final AtomicInteger n = new AtomicInteger();
+    /** Two threads and a bounded queue: when Genesys is slow, signals beyond it are dropped, not queued. */
+    private final ThreadPoolExecutor executor = new ThreadPoolExecutor(2, 2, 0, TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(1000), new ThreadFactory() {
+                private final AtomicInteger n = new AtomicInteger();
 
-        @Override
-        public Thread newThread(Runnable r) {
-            Thread t = new Thread(r, "genesys-signals-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        }
-    });
+                @Override
+                public Thread newThread(Runnable r) {
+                    Thread t = new Thread(r, "genesys-signals-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                }
+            }, new ThreadPoolExecutor.AbortPolicy());
 
     GenesysSignals(DeskProviders providers, GenesysApi api, GenesysConversations conversations,
             GenesysDelivery delivery, SessionStore sessions, DataSource dataSource, ObjectMapper mapper,
@@ -87,7 +90,7 @@ class GenesysSignals {
             channel.put("time", Instant.now().toString());
             body.putArray("events").addObject().put("eventType", "Typing").putObject("typing").put("type", "On")
                     .put("duration", 5000);
-            api.post(desk, "/api/v2/conversations/messages/" + desk.integrationId() + "/inbound/open/event", body);
+            api.signal(desk, "/api/v2/conversations/messages/" + desk.integrationId() + "/inbound/open/event", body);
         }));
     }
 
@@ -117,7 +120,7 @@ class GenesysSignals {
                 body.putArray("reasons").addObject().put("code", reasonCode(status.code()))
                         .put("message", status.reason() == null ? "not delivered" : status.reason());
             }
-            api.post(desk, "/api/v2/conversations/messages/" + desk.integrationId() + "/inbound/open/receipt", body);
+            api.signal(desk, "/api/v2/conversations/messages/" + desk.integrationId() + "/inbound/open/receipt", body);
         }));
     }
 
@@ -154,7 +157,7 @@ class GenesysSignals {
                 }
             });
         } catch (RejectedExecutionException e) {
-            // shutting down
+            metrics.counter("switchboard.genesys.signals", "signal", what, "outcome", "dropped").increment();
         }
     }
 }

@@ -34,8 +34,8 @@ import org.jboss.logging.Logger;
  * The Open Messaging integration's outbound notifications: {@code POST /webhooks/genesys/{deskId}}.
  * An agent's text becomes an agent message of the conversation, delivered on the customer's own
  * channel; an agent's typing reaches a web customer; receipts are counted. Answered only after the
- * message is committed, always 2xx once the signature holds (Genesys fails the whole chat on an
- * error answer), and a repeated Genesys message id is stored once.
+ * message is committed, and 2xx for anything signed and JSON, even what it ignores (Genesys fails
+ * the whole chat on an error answer); a repeated Genesys message id is stored once.
  */
 @Path(GenesysWebhookResource.PATH_PREFIX + "{deskId}")
 public class GenesysWebhookResource {
@@ -48,14 +48,16 @@ public class GenesysWebhookResource {
     private final SessionStore sessions;
     private final EventStore events;
     private final CurrentConversations conversations;
+    private final GenesysConversations genesysConversations;
     private final Event<AgentTyping> typing;
     private final RequestCorrelation correlation;
     private final ObjectMapper mapper;
     private final MeterRegistry metrics;
 
     GenesysWebhookResource(DeskProviders providers, SessionStore sessions, EventStore events,
-            CurrentConversations conversations, Event<AgentTyping> typing, RequestCorrelation correlation,
-            ObjectMapper mapper, MeterRegistry metrics) {
+            CurrentConversations conversations, GenesysConversations genesysConversations, Event<AgentTyping> typing,
+            RequestCorrelation correlation, ObjectMapper mapper, MeterRegistry metrics) {
+        this.genesysConversations = genesysConversations;
         this.providers = providers;
         this.sessions = sessions;
         this.events = events;
@@ -108,8 +110,9 @@ public class GenesysWebhookResource {
             return "unknown_customer";
         }
         Optional<Conversation> conversation = conversations.latest(session.get().id());
-        if (conversation.isEmpty() || conversation.get().status() == ConversationStatus.RESOLVED) {
-            return "conversation_ended";
+        if (conversation.isEmpty() || conversation.get().status() == ConversationStatus.RESOLVED
+                || genesysConversations.openOf(session.get().id()).isEmpty()) {
+            return "not_with_genesys"; // ended, or given back to the bot: Genesys no longer speaks for it
         }
         String agentName = agentName(message.path("channel").path("from"));
         if ("Event".equals(type)) {

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.events.EventStore;
 import dev.switchboard.events.EventTypes;
 import dev.switchboard.events.NewEvent;
-import dev.switchboard.sessions.SessionAddress;
 import dev.switchboard.sessions.SessionStore;
 import dev.switchboard.storage.LogClock;
 import dev.switchboard.tenants.TenantId;
@@ -116,7 +115,7 @@ public class DeadLetters {
         DeadLetter letter = found.get();
         return Optional.of(QuarkusTransaction.requiringNew().call(() -> {
             // the session first, then its effects: the order every writer of a session's effects keeps
-            sessions.lock(new SessionAddress(new TenantId(letter.tenantId()), letter.channel(), letter.sessionKey()));
+            sessions.lock(letter.sessionId());
             DeadLetter now = query("SELECT " + COLUMNS + " FROM effects WHERE id = ? FOR UPDATE", id).get(0);
             if (now.status() == EffectStatus.DEAD) {
                 end(List.of(now), action, correlationId);
@@ -141,7 +140,7 @@ public class DeadLetters {
         for (List<DeadLetter> ofSession : bySession.values()) {
             DeadLetter first = ofSession.get(0);
             retried += QuarkusTransaction.requiringNew().call(() -> {
-                sessions.lock(new SessionAddress(new TenantId(first.tenantId()), first.channel(), first.sessionKey()));
+                sessions.lock(first.sessionId());
                 List<DeadLetter> still = query("SELECT " + COLUMNS + " FROM effects WHERE id = ANY (?) AND status = "
                         + DEAD + " ORDER BY seq FOR UPDATE", (Object) ofSession.stream().map(DeadLetter::id).toArray(Long[]::new));
                 end(still, Action.RETRY, correlationId);

@@ -166,17 +166,18 @@ public class EffectRunner {
      * stored for the API; the log gets {@code errorType} only.
      */
     private void fail(Effect effect, String error, String errorType) {
-        retrying.add(Lane.of(effect));
         int attempts = effect.attempts() + 1;
         String channel = effect.address().channel();
         metrics.counter("switchboard.outbox.deliveries", "channel", channel, "outcome", "failed").increment();
         if (attempts >= config.maxAttempts()) {
+            retrying.remove(Lane.of(effect)); // a dead letter holds nothing back
             LOG.warnf("effect %d (session %d seq %d) dead-lettered after %d attempts: %s", effect.id(),
                     effect.sessionId(), effect.seq(), attempts, errorType);
             metrics.counter("switchboard.outbox.dead.letters", "channel", channel).increment();
             store.markFailed(effect.id(), attempts, null, error);
             statuses.fail(effect, "attempts_exhausted", errorType);
         } else {
+            retrying.add(Lane.of(effect));
             metrics.counter("switchboard.outbox.retries", "channel", channel).increment();
             store.markFailed(effect.id(), attempts, Instant.now().plus(backoff.after(attempts)), error);
         }

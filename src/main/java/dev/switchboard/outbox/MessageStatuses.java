@@ -66,7 +66,7 @@ public class MessageStatuses {
      */
     public void confirmSent(Effect effect, String externalId) {
         QuarkusTransaction.requiringNew().run(() -> {
-            sessions.lock(effect.address());
+            sessions.lock(effect.sessionId());
             update("UPDATE effects SET status = ?, sent_at = now(), attempts = attempts + 1, "
                     + "next_attempt_at = NULL, last_error = NULL, external_id = ? WHERE id = ?",
                     EffectStatus.SENT.wire(), externalId, effect.id());
@@ -100,7 +100,7 @@ public class MessageStatuses {
     /** The channel refused the effect for good: it is dead or undeliverable, and the message failed. */
     void refuse(Effect effect, DeliveryRefused refusal) {
         QuarkusTransaction.requiringNew().run(() -> {
-            sessions.lock(effect.address());
+            sessions.lock(effect.sessionId());
             EffectStatus status = refusal.deadLetter() ? EffectStatus.DEAD : EffectStatus.UNDELIVERABLE;
             String error = EffectStore.truncated(refusal.code() + ": " + refusal.getMessage());
             update("UPDATE effects SET " + EffectStore.APPEND_FAILURE + ", status = ?, attempts = attempts + 1, "
@@ -112,7 +112,7 @@ public class MessageStatuses {
     /** The message will not arrive (e.g. its attempts ran out): failed with a content-free code and reason. */
     void fail(Effect effect, String code, String reason) {
         QuarkusTransaction.requiringNew().run(() -> {
-            sessions.lock(effect.address());
+            sessions.lock(effect.sessionId());
             failMessage(effect, code, reason);
         });
     }

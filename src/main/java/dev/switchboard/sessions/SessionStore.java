@@ -417,6 +417,18 @@ public class SessionStore {
         }
     }
 
+    /** {@link #lock(SessionAddress)} by the session's id (an effect to another channel knows only that). */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public boolean lock(long sessionId) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT id FROM sessions WHERE id = ? FOR UPDATE")) {
+            ps.setLong(1, sessionId);
+            return !ids(ps).isEmpty();
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not lock session " + sessionId, e);
+        }
+    }
+
     /** Names the session's customer (a channel learned who wrote); joins the caller's transaction. */
     @Transactional(Transactional.TxType.MANDATORY)
     public void linkCustomer(long sessionId, UUID customerId) {

@@ -140,18 +140,27 @@ function clearBadge() {
 
 // ---- one conversation ----
 
+let openTicket = 0;
+
 async function openConversation(id) {
   selected = id;
+  const ticket = ++openTicket;
   clearBadge();
   document.querySelectorAll('#conversations li').forEach(li =>
     li.setAttribute('aria-selected', li.dataset.id === id ? 'true' : 'false'));
   const [conversation, messages, bot] = await Promise.all([api(`/api/v1/conversations/${id}`),
     api(`/api/v1/conversations/${id}/messages?limit=500&include=state`), api(`/api/v1/conversations/${id}/state`)]);
+  if (ticket !== openTicket) return; // another conversation was opened meanwhile: this answer is stale
   renderConversation(conversation, messages.items, bot);
 }
 
 function renderConversation(c, messages, bot) {
   const section = $('conversation');
+  // a refresh of the same conversation keeps what the agent was writing
+  const same = section.dataset.id === c.id;
+  const draft = same ? $('reply-text')?.value : '';
+  const noting = same ? $('note-mode')?.checked : false;
+  const focused = same && document.activeElement === $('reply-text');
   const transfer = el('input', { id: 'transfer-to', 'aria-label': 'Agent id to transfer to', placeholder: 'agent id' });
   const actions = el('div', { class: 'actions' },
     c.status !== 'resolved' && c.assigneeId !== me.id ? el('button', { id: 'claim', type: 'button', onclick: () =>
@@ -200,6 +209,9 @@ function renderConversation(c, messages, bot) {
   section.dataset.id = c.id;
   section.dataset.status = c.status;
   transcript.scrollTop = transcript.scrollHeight;
+  if (draft) text.value = draft;
+  if (noting) { noteMode.checked = true; noteMode.dispatchEvent(new Event('change')); }
+  if (focused) text.focus();
   loadEarlier(c);
 }
 

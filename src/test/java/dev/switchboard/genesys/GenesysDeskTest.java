@@ -251,6 +251,10 @@ class GenesysDeskTest {
             LoggedRequest disconnect = GenesysFake.server().findAll(patchRequestedFor(urlEqualTo(
                     "/api/v2/conversations/messages/" + genesysConversation + "/participants/p-customer"))).get(0);
             assertEquals("disconnected", json(disconnect).path("state").asText());
+
+            webhook(agentText("gm-late", session, "Gina", "too late")); // Genesys no longer speaks for it
+            assertEquals(0, new Db(dataSource).count("SELECT count(*) FROM events WHERE session_id = ? AND "
+                    + "type = 'agent_message'", session));
         }
     }
 
@@ -325,6 +329,7 @@ class GenesysDeskTest {
         given().contentType(ContentType.JSON).auth().oauth2(Tenants.ADMIN_TOKEN).body(Map.of("provider", "builtin"))
                 .put(desk).then().statusCode(200).body("provider", equalTo("builtin"));
         given().contentType("application/json").body("{}").post(webhookPath).then().statusCode(404);
+        assertEquals(webhookPath, configure(tenant, 86_400), "back to Genesys, with the same webhook path");
     }
 
     @Test

@@ -78,6 +78,25 @@ class TracesTest {
     }
 
     @Test
+    void aTokenInASocketsQueryNeverReachesASpan() {
+        Tenants.Credentials tenant = Tenants.create("traces-token");
+        String token = given().contentType(ContentType.JSON).auth().oauth2(tenant.apiKey())
+                .header("Idempotency-Key", UUID.randomUUID().toString())
+                .post("/api/v1/sessions/traced-token/client-tokens").then().statusCode(201).extract().path("token");
+        try (ChatClient chat = ChatClient.connectTo(base, "ws/v1/chat/traced-token?access_token=" + token, null)) {
+            chat.sendMessage("m1", "hello");
+            chat.collect(f -> ChatClient.isType(f, "message"), 1, WAIT);
+        }
+        long session = new Db(dataSource).count("SELECT id FROM sessions WHERE tenant_id = ?::uuid", tenant.tenantId());
+        await(s -> s.getName().equals("deliver message") && Long.valueOf(session).equals(
+                s.getAttributes().get(Traces.SESSION_ID)), "the reply's delivery, the last span of the message");
+        for (SpanData span : spans.getFinishedSpanItems()) {
+            assertFalse(span.getAttributes().asMap().values().stream().anyMatch(v -> String.valueOf(v).contains(token)),
+                    "a span carries the token: " + span.getName());
+        }
+    }
+
+    @Test
     void aChatMessageStartsATraceThatItsProcessingContinues() {
         Tenants.Credentials tenant = Tenants.create("traces-ws");
         try (ChatClient chat = ChatClient.connect(base, "traced-ws", tenant.apiKey(), null)) {

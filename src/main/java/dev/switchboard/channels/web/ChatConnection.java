@@ -60,6 +60,10 @@ final class ChatConnection {
     private int acksInFlight;
     private final ArrayDeque<Effect> heldBack = new ArrayDeque<>();
     private boolean closing;
+    /** When this socket's last typing signal was passed on (System.nanoTime); at most one per {@link #TYPING_EVERY_NANOS}. */
+    private long typingAtNanos;
+    private boolean typedOnce;
+    private static final long TYPING_EVERY_NANOS = 2_000_000_000L;
 
     ChatConnection(WebSocketConnection socket, SessionAddress address, ServerFrames frames, Outbox outbox,
             SessionStore sessions, String correlationId, Replays replays, ConnectionRegistry.SocketCounters counters,
@@ -177,6 +181,17 @@ final class ChatConnection {
                 }
             }
         }
+    }
+
+    /** Whether a typing signal of this client is passed on now: at most one every two seconds, whatever it sends. */
+    synchronized boolean typingDue() {
+        long now = System.nanoTime();
+        if (typedOnce && now - typingAtNanos < TYPING_EVERY_NANOS) {
+            return false;
+        }
+        typedOnce = true;
+        typingAtNanos = now;
+        return true;
     }
 
     /** Confirms an effect seq on behalf of the client; false if that seq does not exist. */

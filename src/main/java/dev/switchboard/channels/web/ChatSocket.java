@@ -149,7 +149,7 @@ public class ChatSocket {
             }
         } else if (frame instanceof ClientFrame.Ping) {
             connection.sendFrame(frames.pong());
-        } else if (frame instanceof ClientFrame.Typing) {
+        } else if (frame instanceof ClientFrame.Typing && connection.typingDue()) {
             customerTyping.fire(new CustomerTyping(connection.address()));
         }
     }
