@@ -5,11 +5,9 @@ import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.assertions.LocatorAssertions;
 import dev.switchboard.agent.llm.FakeLlmServer;
 import dev.switchboard.agent.llm.LlmProfile;
@@ -22,35 +20,14 @@ import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import java.net.URI;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The widget shows an LLM's answer as it streams, then the one final message in its place. */
 @QuarkusTest
 @TestProfile(LlmProfile.class)
-class ChatStreamingBrowserTest {
-    static Playwright playwright;
-    static Browser browser;
-
+class ChatStreamingBrowserTest extends InBrowser {
     @TestHTTPResource("/")
     URI base;
-
-    @BeforeAll
-    static void launch() {
-        playwright = Browsers.playwright();
-        browser = Browsers.chromium(playwright);
-    }
-
-    @AfterAll
-    static void close() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (playwright != null) {
-            playwright.close();
-        }
-    }
 
     @Test
     void streamedTokensAppearAsTheyArriveAndTheFinalMessageReplacesThem() {

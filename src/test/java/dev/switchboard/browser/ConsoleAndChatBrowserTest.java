@@ -9,7 +9,6 @@ import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.assertions.LocatorAssertions;
 import dev.switchboard.support.Eventually;
 import dev.switchboard.support.Tenants;
@@ -22,8 +21,6 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -33,14 +30,11 @@ import org.junit.jupiter.api.Test;
  * notes and resolves, and the bot answers again.
  */
 @QuarkusTest
-class ConsoleAndChatBrowserTest {
+class ConsoleAndChatBrowserTest extends InBrowser {
     private static final LocatorAssertions.ContainsTextOptions WAIT = new LocatorAssertions.ContainsTextOptions()
             .setTimeout(20_000);
     private static final LocatorAssertions.IsVisibleOptions VISIBLE = new LocatorAssertions.IsVisibleOptions()
             .setTimeout(20_000);
-
-    static Playwright playwright;
-    static Browser browser;
 
     @TestHTTPResource("/")
     URI base;
@@ -48,22 +42,6 @@ class ConsoleAndChatBrowserTest {
     Tenants.Credentials tenant;
     String agentToken;
     String agentName;
-
-    @BeforeAll
-    static void launch() {
-        playwright = Browsers.playwright();
-        browser = Browsers.chromium(playwright);
-    }
-
-    @AfterAll
-    static void close() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (playwright != null) {
-            playwright.close();
-        }
-    }
 
     @BeforeEach
     void setUp() {
