@@ -1,0 +1,167 @@
+package dev.switchboard.channels.web;
+
+import dev.switchboard.outbox.Effect;
+import dev.switchboard.outbox.EffectsCommitted;
+import dev.switchboard.outbox.Outbox;
+import dev.switchboard.sessions.SessionAddress;
+import dev.switchboard.tenants.DatabaseScope;
+import dev.switchboard.tenants.TenantId;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.redis.datasource.pubsub.ReactivePubSubCommands;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jboss.logging.Logger;
+
+/**
+ * Live web replies across nodes (issue 15, part): a node that commits replies announces them on a
+ * Redis channel (ids and seqs only, never content); a node that holds a socket of that session reads
+ * them from the database, the truth, and offers them to the socket like its own. A lost announcement
+ * (Redis down, a node restarting) costs latency only: the socket's next reply or its client's resume
+ * finds the gap and replays it. Redis down: this node keeps serving its own sockets; readiness says
+ * degraded; the subscription is renewed when Redis is back.
+ */
+@ApplicationScoped
+public class CrossNodeReplies {
+    static final String CHANNEL = "switchboard:replies";
+    private static final Logger LOG = Logger.getLogger(CrossNodeReplies.class);
+    private static final int PAGE = 200;
+
+    private final String node = UUID.randomUUID().toString();
+    private final ReactivePubSubCommands<String> pubsub;
+    private final ConnectionRegistry registry;
+    private final Outbox outbox;
+    private final MeterRegistry metrics;
+    private final AtomicBoolean subscribed = new AtomicBoolean();
+    private final AtomicBoolean subscribing = new AtomicBoolean();
+    private final AtomicLong publishFailures = new AtomicLong();
+    private volatile boolean publishing = true;
+    private volatile ReactivePubSubCommands.ReactiveRedisSubscriber subscriber;
+    /** Reads for announced replies, off Redis's event loop; bounded: beyond it, resumes catch up. */
+    private final ThreadPoolExecutor readers = new ThreadPoolExecutor(1, 2, 30, TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(10_000), r -> {
+                Thread t = new Thread(r, "cross-node-replies");
+                t.setDaemon(true);
+                return t;
+            }, new ThreadPoolExecutor.AbortPolicy());
+
+    CrossNodeReplies(ReactiveRedisDataSource redis, ConnectionRegistry registry, Outbox outbox, MeterRegistry metrics) {
+        this.pubsub = redis.pubsub(String.class);
+        this.registry = registry;
+        this.outbox = outbox;
+        this.metrics = metrics;
+    }
+
+    void start(@Observes StartupEvent ignored) {
+        subscribe();
+    }
+
+    void stop(@Observes ShutdownEvent ignored) {
+        readers.shutdownNow();
+        ReactivePubSubCommands.ReactiveRedisSubscriber current = subscriber;
+        if (current != null) {
+            current.unsubscribe().subscribe().with(ok -> {
+            }, failure -> {
+            });
+        }
+    }
+
+    /** Renews a lost subscription (Redis restarted, or was down at start). */
+    @Scheduled(every = "${switchboard.web.cross-node-resubscribe-interval:5s}")
+    void keepSubscribed() {
+        if (!subscribed.get()) {
+            subscribe();
+        }
+    }
+
+    private void subscribe() {
+        if (!subscribing.compareAndSet(false, true)) {
+            return;
+        }
+        pubsub.subscribe(CHANNEL, this::onAnnouncement, this::lost, failure -> lost())
+                .subscribe().with(s -> {
+                    subscriber = s;
+                    subscribed.set(true);
+                    subscribing.set(false);
+                }, failure -> {
+                    subscribing.set(false);
+                    lost();
+                });
+    }
+
+    private void lost() {
+        if (subscribed.getAndSet(false)) {
+            LOG.warn("lost the Redis subscription for cross-node replies; renewing it");
+        }
+    }
+
+    /** Runs on the committing thread: hands the announcement to Redis and returns. */
+    void onCommitted(@Observes(during = TransactionPhase.AFTER_SUCCESS) EffectsCommitted committed) {
+        List<Effect> web = committed.effects().stream().filter(e -> SessionAddress.WEB.equals(e.address().channel()))
+                .toList();
+        if (web.isEmpty()) {
+            return;
+        }
+        Effect first = web.get(0);
+        String announcement = String.join("|", node, first.address().tenant().toString(), first.address().key(),
+                Long.toString(committed.sessionId()), Long.toString(first.seq()), Long.toString(web.get(web.size() - 1).seq()));
+        pubsub.publish(CHANNEL, announcement).subscribe().with(ok -> publishing = true, failure -> {
+            publishing = false;
+            publishFailures.incrementAndGet();
+            metrics.counter("switchboard.web.cross.node.announcements", "outcome", "failed").increment();
+        });
+    }
+
+    /** Another node committed replies: this node's sockets of the session get them from the database. */
+    void onAnnouncement(String announcement) {
+        String[] parts = announcement.split("\\|", -1);
+        if (parts.length != 6 || parts[0].equals(node)) {
+            return;
+        }
+        try {
+            SessionAddress address = SessionAddress.web(new TenantId(UUID.fromString(parts[1])), parts[2]);
+            Set<ChatConnection> sockets = registry.forSession(address);
+            if (sockets.isEmpty()) {
+                return;
+            }
+            long sessionId = Long.parseLong(parts[3]);
+            long from = Long.parseLong(parts[4]);
+            long to = Long.parseLong(parts[5]);
+            readers.execute(() -> {
+                List<Effect> effects = DatabaseScope.asTenant(address.tenant(),
+                        () -> outbox.page(sessionId, SessionAddress.WEB, from - 1, to, PAGE));
+                for (Effect effect : effects) {
+                    sockets.forEach(socket -> socket.offer(effect));
+                }
+                metrics.counter("switchboard.web.cross.node.announcements", "outcome", "delivered").increment();
+            });
+        } catch (IllegalArgumentException | RejectedExecutionException e) {
+            metrics.counter("switchboard.web.cross.node.announcements", "outcome", "dropped").increment();
+        }
+    }
+
+    boolean subscribed() {
+        return subscribed.get();
+    }
+
+    boolean publishing() {
+        return publishing;
+    }
+
+    long publishFailures() {
+        return publishFailures.get();
+    }
+}

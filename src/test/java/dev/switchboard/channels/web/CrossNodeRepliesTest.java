@@ -1,0 +1,81 @@
+package dev.switchboard.channels.web;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.support.ChatClient;
+import dev.switchboard.support.Db;
+import dev.switchboard.support.Eventually;
+import dev.switchboard.support.Tenants;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.redis.datasource.pubsub.PubSubCommands;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+
+/** Replies cross nodes through Redis: announced by the node that commits them, delivered by the one with the socket. */
+@QuarkusTest
+class CrossNodeRepliesTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @TestHTTPResource("/")
+    URI base;
+    @Inject
+    RedisDataSource redis;
+    @Inject
+    DataSource dataSource;
+
+    @Test
+    void aReplyCommittedOnAnotherNodeReachesASocketOnThisOne() {
+        Tenants.Credentials tenant = Tenants.create("cross-node-" + UUID.randomUUID());
+        Eventually.within(WAIT, "subscribed to Redis", () -> given().get("/q/health/ready").then().extract()
+                .jsonPath().getBoolean("checks.find { it.name == 'redis' }.data.subscribed"));
+        try (ChatClient chat = ChatClient.connect(base, "elsewhere", tenant.apiKey(), null)) {
+            chat.sendMessage("m1", "hello");
+            long replySeq = chat.collect(f -> ChatClient.isType(f, "message"), 1, WAIT).get(0).path("seq").asLong();
+            chat.drain(Duration.ofMillis(300));
+            Db db = new Db(dataSource);
+            long session = db.count("SELECT id FROM sessions WHERE tenant_id = ?::uuid", tenant.tenantId());
+            long next = db.count("SELECT max(seq) FROM effects WHERE session_id = ?", session) + 1;
+            // what node B would have committed: a reply this node knows nothing about, then its announcement
+            db.update("INSERT INTO effects (tenant_id, session_id, channel, session_key, seq, reply_to, type, payload, "
+                    + "dedupe_key, status, message_status) VALUES (?::uuid, ?, 'web', 'elsewhere', ?, 1, 'message', "
+                    + "'{\"text\":\"answered on node B\"}', ?, 'awaiting_client', 'pending')", tenant.tenantId(), session,
+                    next, "node-b:" + UUID.randomUUID());
+            redis.pubsub(String.class).publish(CrossNodeReplies.CHANNEL, String.join("|", "node-b", tenant.tenantId(),
+                    "elsewhere", Long.toString(session), Long.toString(next), Long.toString(next)));
+            JsonNode reply = chat.collect(f -> ChatClient.isType(f, "message"), 1, WAIT).get(0);
+            assertEquals("answered on node B", reply.path("text").asText());
+            assertEquals(next, reply.path("seq").asLong());
+            assertTrue(next > replySeq);
+        }
+    }
+
+    @Test
+    void thisNodeAnnouncesTheRepliesItCommitsWithoutTheirContent() {
+        Tenants.Credentials tenant = Tenants.create("announce-" + UUID.randomUUID());
+        List<String> heard = new CopyOnWriteArrayList<>();
+        PubSubCommands.RedisSubscriber listening = redis.pubsub(String.class).subscribe(CrossNodeReplies.CHANNEL,
+                heard::add);
+        try (ChatClient chat = ChatClient.connect(base, "announced", tenant.apiKey(), null)) {
+            chat.sendMessage("m1", "a secret word: marmalade");
+            chat.collect(f -> ChatClient.isType(f, "message"), 1, WAIT);
+            Eventually.within(WAIT, "an announcement of this session", () -> heard.stream()
+                    .anyMatch(a -> a.contains(tenant.tenantId()) && a.contains("|announced|")));
+            assertTrue(heard.stream().noneMatch(a -> a.contains("marmalade")), "ids and seqs only");
+        } finally {
+            listening.unsubscribe();
+        }
+        given().get("/q/health/ready").then().body("checks.find { it.name == 'redis' }.status", equalTo("UP"));
+    }
+}
