@@ -3,6 +3,7 @@ package dev.switchboard.processing;
 import dev.switchboard.sessions.SessionStore;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
+import dev.switchboard.cluster.PartitionsAcquired;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.List;
@@ -31,6 +32,11 @@ public class RecoverySweep {
         if (found > 0) {
             LOG.infof("recovery: %d sessions have unprocessed events; scheduled", found);
         }
+    }
+
+    /** Partitions taken over from a node that stopped: their backlog is this node's now. */
+    void onAcquired(@Observes PartitionsAcquired acquired) {
+        sweep();
     }
 
     @Scheduled(every = "${switchboard.processing.sweep-interval:5s}", delayed = "${switchboard.processing.sweep-interval:5s}",

@@ -8,6 +8,7 @@ import dev.switchboard.agent.AgentInput;
 import dev.switchboard.agent.AgentReply;
 import dev.switchboard.agent.ConversationState;
 import dev.switchboard.agent.StateChange;
+import dev.switchboard.cluster.Leases;
 import dev.switchboard.events.EventAppended;
 import dev.switchboard.events.EventStore;
 import dev.switchboard.events.EventTypes;
@@ -80,6 +81,7 @@ public class SessionProcessor {
     private final Counter agentFailures;
     private final Timer agentCalls;
     private final Traces traces;
+    private final Leases leases;
     private final List<ExternalDesk> externalDesks;
     private final Counter checksumMismatches;
     private final GroupCommitter<Outcome, SessionState> committer;
@@ -88,7 +90,8 @@ public class SessionProcessor {
 
     SessionProcessor(SessionStore sessions, EventStore events, Outbox outbox, Agent agent, ObjectMapper mapper,
             ProcessingConfig config, MeterRegistry registry, Event<ProcessingCommitted> processed,
-            CommitWriters writers, Traces traces, Instance<ExternalDesk> externalDesks) {
+            CommitWriters writers, Traces traces, Instance<ExternalDesk> externalDesks, Leases leases) {
+        this.leases = leases;
         this.traces = traces;
         this.externalDesks = externalDesks.stream().toList();
         this.processed = processed;
@@ -143,6 +146,9 @@ public class SessionProcessor {
             state = work.state();
             try {
                 for (StoredEvent event : work.events()) {
+                    if (!leases.owns(sessionId)) {
+                        return; // the partition went to another node: its owner calls the agent, not this one
+                    }
                     state = processOrFail(state, event);
                     warm.committed(state);
                 }
@@ -353,6 +359,8 @@ public class SessionProcessor {
      * caller's transaction; each table is written in one round trip for all of them.
      */
     private List<SessionState> write(List<Outcome> outcomes) {
+        // commits nothing unless this node still holds these sessions' partitions at its epoch
+        leases.fence(outcomes.stream().map(o -> o.prior().id()).toList());
         List<SessionStore.Committed> committed = sessions.commitAll(outcomes.stream()
                 .map(o -> new SessionStore.Commit(o.prior(), o.reply().nextState(), o.reply().data(), o.event().seq(),
                         o.derived().size(), o.effects().size()))

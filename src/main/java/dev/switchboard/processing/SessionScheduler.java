@@ -1,5 +1,8 @@
 package dev.switchboard.processing;
 
+import dev.switchboard.cluster.LeaseLost;
+import dev.switchboard.cluster.Leases;
+import dev.switchboard.cluster.WorkAnnounced;
 import dev.switchboard.events.EventAppended;
 import dev.switchboard.ops.Backoff;
 import io.micrometer.core.instrument.Gauge;
@@ -44,12 +47,14 @@ public class SessionScheduler {
     /** Sessions whose last run failed; they are not run again before their backoff is over. */
     private final ConcurrentHashMap<Long, Failure> failures = new ConcurrentHashMap<>();
     private final ThreadPoolExecutor workers;
+    private final Leases leases;
     private final ScheduledExecutorService retries;
     private final ConcurrentHashMap<Long, Mailbox> mailboxes = new ConcurrentHashMap<>();
     private volatile boolean running = true;
 
     SessionScheduler(SessionProcessor processor, Quarantine quarantine, ProcessingConfig config,
-            MeterRegistry registry) {
+            MeterRegistry registry, Leases leases) {
+        this.leases = leases;
         this.processor = processor;
         this.quarantine = quarantine;
         this.config = config;
@@ -80,6 +85,11 @@ public class SessionScheduler {
         signal(appended.sessionId());
     }
 
+    /** Another node stored work for a partition this node owns. */
+    void onWorkAnnounced(@Observes WorkAnnounced announced) {
+        signal(announced.sessionId());
+    }
+
     void onQuarantineEnded(@Observes(during = TransactionPhase.AFTER_SUCCESS) Quarantine.Ended ended) {
         failures.remove(ended.sessionId());
         signal(ended.sessionId());
@@ -90,6 +100,9 @@ public class SessionScheduler {
      * waiting out the backoff after a failure is left alone: its retry is already scheduled.
      */
     public void signal(long sessionId) {
+        if (!leases.owns(sessionId)) {
+            return; // another node's partition: its owner processes it
+        }
         Failure failure = failures.get(sessionId);
         if (failure != null && failure.retryAtNanos() - System.nanoTime() > 0) {
             return;
@@ -162,6 +175,10 @@ public class SessionScheduler {
     private Duration failed(long sessionId, Throwable t) {
         EventFailed event = t instanceof EventFailed e ? e : null;
         Throwable cause = event != null ? event.getCause() : t;
+        if (cause instanceof LeaseLost) {
+            failures.remove(sessionId); // not a failure: the partition's new owner processes the event
+            return null;
+        }
         boolean counts = event != null && !FailureKind.isOutage(cause);
         long seq = event != null ? event.seq() : -1;
         Failure before = failures.get(sessionId);

@@ -1,0 +1,237 @@
+package dev.switchboard.cluster;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.enterprise.event.Observes;
+import jakarta.transaction.Transactional;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.sql.DataSource;
+import org.jboss.logging.Logger;
+
+/**
+ * Which partitions of sessions this node owns (ADR 0017). PostgreSQL decides: a lease row per
+ * partition with its owner, an epoch that grows with every takeover, and an expiry in database time.
+ * Nodes renew theirs, take free or expired ones up to their fair share of the live nodes, and give
+ * away what is above it. Safety rests on {@link #fence}, never on timing: every processing
+ * transaction share-locks the lease rows of its sessions and commits only while this node still
+ * holds them at the epoch it knows, so a node paused past its lease fails its commit when it resumes.
+ * One node alone owns every partition: the same path as before there were several.
+ */
+@ApplicationScoped
+public class Leases {
+    private static final Logger LOG = Logger.getLogger(Leases.class);
+
+    private final DataSource dataSource;
+    private final ClusterConfig config;
+    private final Event<PartitionsAcquired> acquired;
+    private final String node = UUID.randomUUID().toString();
+    /** Partition → the epoch this node holds it at. */
+    private final Map<Integer, Long> owned = new ConcurrentHashMap<>();
+    private final Counter fenced;
+
+    Leases(DataSource dataSource, ClusterConfig config, Event<PartitionsAcquired> acquired, MeterRegistry registry) {
+        this.fenced = Counter.builder("switchboard.cluster.fenced")
+                .description("Processing commits refused: this node no longer held the partition at its epoch")
+                .register(registry);
+        Gauge.builder("switchboard.cluster.partitions.owned", owned, Map::size)
+                .description("Partitions of sessions this node processes").register(registry);
+        this.dataSource = dataSource;
+        this.config = config;
+        this.acquired = acquired;
+    }
+
+    /** Before anything processes (the recovery sweep runs at start too): seed the lease rows, take a share. */
+    void start(@Observes @Priority(100) StartupEvent ignored) {
+        QuarkusTransaction.requiringNew().run(this::seed);
+        renew();
+    }
+
+    /** A node that stops cleanly hands its partitions over at once instead of when its leases expire. */
+    void stop(@Observes ShutdownEvent ignored) {
+        try {
+            QuarkusTransaction.requiringNew().run(() -> {
+                execute("UPDATE partition_leases SET owner = NULL, expires_at = NULL WHERE owner = ?", node);
+                execute("DELETE FROM cluster_nodes WHERE node = ?", node);
+            });
+            owned.clear();
+        } catch (RuntimeException e) {
+            LOG.warnf("could not hand this node's partitions over (%s); they expire", e.getClass().getName());
+        }
+    }
+
+    public String node() {
+        return node;
+    }
+
+    public int partitionOf(long sessionId) {
+        return (int) Math.floorMod(sessionId, (long) config.partitions());
+    }
+
+    /** Whether this node owns the session's partition now (as far as it knows: {@link #fence} is the proof). */
+    public boolean owns(long sessionId) {
+        return owned.containsKey(partitionOf(sessionId));
+    }
+
+    public int ownedCount() {
+        return owned.size();
+    }
+
+    /**
+     * In the caller's processing transaction: share-locks the lease rows of these sessions'
+     * partitions (a takeover waits for this transaction) and throws {@link LeaseLost} unless this
+     * node holds every one, unexpired, at the epoch it knows.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void fence(Collection<Long> sessionIds) {
+        Map<Integer, Long> expected = new HashMap<>();
+        for (long sessionId : sessionIds) {
+            int partition = partitionOf(sessionId);
+            Long epoch = owned.get(partition);
+            if (epoch == null) {
+                throw new LeaseLost(partition);
+            }
+            expected.put(partition, epoch);
+        }
+        String sql = "SELECT partition, epoch FROM partition_leases WHERE partition = ANY (?) AND owner = ? "
+                + "AND expires_at > now() FOR SHARE";
+        Map<Integer, Long> held = new HashMap<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            Array partitions = c.createArrayOf("integer", expected.keySet().toArray());
+            ps.setArray(1, partitions);
+            ps.setString(2, node);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    held.put(rs.getInt(1), rs.getLong(2));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not check this node's leases", e);
+        }
+        for (Map.Entry<Integer, Long> partition : expected.entrySet()) {
+            if (!partition.getValue().equals(held.get(partition.getKey()))) {
+                owned.remove(partition.getKey(), partition.getValue());
+                fenced.increment();
+                throw new LeaseLost(partition.getKey());
+            }
+        }
+    }
+
+    /** Renews this node's leases, takes its fair share of the free or expired ones, and gives away the rest. */
+    @Scheduled(every = "${switchboard.cluster.renew-interval:2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void renew() {
+        try {
+            Set<Integer> taken = QuarkusTransaction.requiringNew().call(this::balance);
+            if (!taken.isEmpty()) {
+                acquired.fire(new PartitionsAcquired(taken));
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("could not renew this node's leases (%s)", e.getClass().getName());
+        }
+    }
+
+    private Set<Integer> balance() {
+        long ttl = config.leaseTtl().toMillis();
+        execute("INSERT INTO cluster_nodes (node, heartbeat_at) VALUES (?, now()) ON CONFLICT (node) DO UPDATE "
+                + "SET heartbeat_at = now()", node);
+        Map<Integer, Long> renewed = partitions("UPDATE partition_leases SET expires_at = now() + ? * interval '1 millisecond' "
+                + "WHERE owner = ? AND expires_at > now() RETURNING partition, epoch", ttl, node);
+        owned.keySet().retainAll(renewed.keySet()); // what expired while this node was away is not its any more
+        owned.putAll(renewed);
+        long live = count("SELECT count(*) FROM cluster_nodes WHERE heartbeat_at > now() - ? * interval '1 millisecond'",
+                ttl);
+        int share = (int) Math.ceil(config.partitions() / (double) Math.max(1, live));
+        Set<Integer> taken = new HashSet<>();
+        if (owned.size() < share) {
+            Map<Integer, Long> took = partitions("UPDATE partition_leases SET owner = ?, epoch = epoch + 1, "
+                    + "expires_at = now() + ? * interval '1 millisecond' WHERE partition IN (SELECT partition FROM "
+                    + "partition_leases WHERE owner IS NULL OR expires_at <= now() ORDER BY partition LIMIT ? "
+                    + "FOR UPDATE SKIP LOCKED) RETURNING partition, epoch", node, ttl, share - owned.size());
+            owned.putAll(took);
+            taken.addAll(took.keySet());
+        } else if (owned.size() > share + 1) {
+            // give back the extra partitions, so that a node that joined gets its share
+            Set<Integer> extra = new HashSet<>(owned.keySet().stream().sorted().skip(share).toList());
+            for (int partition : extra) {
+                owned.remove(partition);
+            }
+            executeArray("UPDATE partition_leases SET owner = NULL, expires_at = NULL WHERE owner = ? "
+                    + "AND partition = ANY (?)", node, extra);
+        }
+        execute("DELETE FROM cluster_nodes WHERE heartbeat_at < now() - interval '1 hour'");
+        return taken;
+    }
+
+    private void seed() {
+        execute("INSERT INTO partition_leases (partition) SELECT g FROM generate_series(0, ? - 1) g "
+                + "ON CONFLICT DO NOTHING", config.partitions());
+    }
+
+    private Map<Integer, Long> partitions(String sql, Object... args) {
+        Map<Integer, Long> found = new HashMap<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    found.put(rs.getInt(1), rs.getLong(2));
+                }
+            }
+            return found;
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not update partition leases", e);
+        }
+    }
+
+    private long count(String sql, Object arg) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setObject(1, arg);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not count live nodes", e);
+        }
+    }
+
+    private void execute(String sql, Object... args) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not update the cluster tables", e);
+        }
+    }
+
+    private void executeArray(String sql, String owner, Set<Integer> partitions) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, owner);
+            ps.setArray(2, c.createArrayOf("integer", partitions.toArray()));
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not give partitions away", e);
+        }
+    }
+}
