@@ -138,13 +138,21 @@ public class Leases {
     /** Renews this node's leases, takes its fair share of the free or expired ones, and gives away the rest. */
     @Scheduled(every = "${switchboard.cluster.renew-interval:2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void renew() {
-        try {
-            Set<Integer> taken = QuarkusTransaction.requiringNew().call(this::balance);
-            if (!taken.isEmpty()) {
-                acquired.fire(new PartitionsAcquired(taken));
+        // one balance at a time (the start and the first scheduled run meet): each judges the whole map
+        synchronized (owned) {
+            int before = owned.size();
+            try {
+                Set<Integer> taken = QuarkusTransaction.requiringNew().call(this::balance);
+                if (owned.size() != before) {
+                    LOG.infof("node %s owns %d of %d partitions (was %d)", node, owned.size(), config.partitions(),
+                            before);
+                }
+                if (!taken.isEmpty()) {
+                    acquired.fire(new PartitionsAcquired(taken));
+                }
+            } catch (RuntimeException e) {
+                LOG.warnf("could not renew this node's leases (%s)", e.getClass().getName());
             }
-        } catch (RuntimeException e) {
-            LOG.warnf("could not renew this node's leases (%s)", e.getClass().getName());
         }
     }
 

@@ -1,9 +1,9 @@
 package dev.switchboard.processing;
 
+import dev.switchboard.cluster.PartitionsAcquired;
 import dev.switchboard.sessions.SessionStore;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
-import dev.switchboard.cluster.PartitionsAcquired;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.List;
