@@ -21,6 +21,8 @@ public final class ChatClient implements AutoCloseable {
 
     private final WebSocket socket;
     private final LinkedBlockingQueue<JsonNode> frames;
+    /** The last 100 frames this client sent and took (types, ids, seqs; no text): printed with a stall's thread dump. */
+    private final List<String> history = new ArrayList<>();
 
     private ChatClient(WebSocket socket, LinkedBlockingQueue<JsonNode> frames) {
         this.socket = socket;
@@ -51,7 +53,27 @@ public final class ChatClient implements AutoCloseable {
     }
 
     public void send(String json) {
+        remember("sent " + summary(json));
         socket.sendText(json, true).join();
+    }
+
+    private void remember(String event) {
+        synchronized (history) {
+            history.add(event);
+            if (history.size() > 100) {
+                history.remove(0);
+            }
+        }
+    }
+
+    private static String summary(String json) {
+        try {
+            JsonNode frame = MAPPER.readTree(json);
+            return frame.path("type").asText() + (frame.has("id") ? " " + frame.path("id").asText() : "")
+                    + (frame.has("seq") ? " seq " + frame.path("seq").asText() : "");
+        } catch (Exception e) {
+            return "(not JSON)";
+        }
     }
 
     public void sendMessage(String id, String text) {
@@ -62,8 +84,13 @@ public final class ChatClient implements AutoCloseable {
     public JsonNode next(Duration timeout) {
         try {
             JsonNode frame = frames.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (frame != null) {
+                remember("took " + summary(frame.toString()));
+            }
             if (frame == null) {
-                dumpThreads("no frame within " + timeout);
+                synchronized (history) {
+                    dumpThreads("no frame within " + timeout + "; this client so far: " + history);
+                }
                 throw new AssertionError("no frame within " + timeout);
             }
             return frame;
