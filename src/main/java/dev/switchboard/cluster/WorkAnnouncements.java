@@ -1,6 +1,7 @@
 package dev.switchboard.cluster;
 
 import dev.switchboard.events.EventAppended;
+import dev.switchboard.ops.RedisSubscription;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.pubsub.ReactivePubSubCommands;
 import io.quarkus.runtime.ShutdownEvent;
@@ -10,7 +11,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A message stored on a node that does not own its session's partition is announced on Redis, so
@@ -24,46 +24,26 @@ class WorkAnnouncements {
     private final ReactivePubSubCommands<String> pubsub;
     private final Leases leases;
     private final Event<WorkAnnounced> announced;
-    private final AtomicBoolean subscribed = new AtomicBoolean();
-    private final AtomicBoolean subscribing = new AtomicBoolean();
-    private volatile ReactivePubSubCommands.ReactiveRedisSubscriber subscriber;
+    private final RedisSubscription subscription;
 
     WorkAnnouncements(ReactiveRedisDataSource redis, Leases leases, Event<WorkAnnounced> announced) {
         this.pubsub = redis.pubsub(String.class);
+        this.subscription = new RedisSubscription(pubsub, CHANNEL, this::onAnnouncement);
         this.leases = leases;
         this.announced = announced;
     }
 
     void start(@Observes StartupEvent ignored) {
-        subscribe();
+        subscription.renewIfLost();
     }
 
     void stop(@Observes ShutdownEvent ignored) {
-        ReactivePubSubCommands.ReactiveRedisSubscriber current = subscriber;
-        if (current != null) {
-            current.unsubscribe().subscribe().with(ok -> {
-            }, failure -> {
-            });
-        }
+        subscription.stop();
     }
 
     @Scheduled(every = "${switchboard.cluster.renew-interval:2s}")
     void keepSubscribed() {
-        if (!subscribed.get()) {
-            subscribe();
-        }
-    }
-
-    private void subscribe() {
-        if (!subscribing.compareAndSet(false, true)) {
-            return;
-        }
-        pubsub.subscribe(CHANNEL, this::onAnnouncement, () -> subscribed.set(false), failure -> subscribed.set(false))
-                .subscribe().with(s -> {
-                    subscriber = s;
-                    subscribed.set(true);
-                    subscribing.set(false);
-                }, failure -> subscribing.set(false));
+        subscription.renewIfLost();
     }
 
     void onAppended(@Observes(during = TransactionPhase.AFTER_SUCCESS) EventAppended appended) {

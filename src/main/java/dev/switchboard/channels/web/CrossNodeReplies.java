@@ -2,6 +2,7 @@ package dev.switchboard.channels.web;
 
 import dev.switchboard.outbox.Effect;
 import dev.switchboard.outbox.EffectsCommitted;
+import dev.switchboard.ops.RedisSubscription;
 import dev.switchboard.outbox.Outbox;
 import dev.switchboard.sessions.SessionAddress;
 import dev.switchboard.tenants.DatabaseScope;
@@ -22,9 +23,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.jboss.logging.Logger;
 
 /**
  * Live web replies across nodes (issue 15, part): a node that commits replies announces them on a
@@ -37,7 +36,6 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class CrossNodeReplies {
     static final String CHANNEL = "switchboard:replies";
-    private static final Logger LOG = Logger.getLogger(CrossNodeReplies.class);
     private static final int PAGE = 200;
 
     private final String node = UUID.randomUUID().toString();
@@ -45,11 +43,9 @@ public class CrossNodeReplies {
     private final ConnectionRegistry registry;
     private final Outbox outbox;
     private final MeterRegistry metrics;
-    private final AtomicBoolean subscribed = new AtomicBoolean();
-    private final AtomicBoolean subscribing = new AtomicBoolean();
+    private final RedisSubscription subscription;
     private final AtomicLong publishFailures = new AtomicLong();
     private volatile boolean publishing = true;
-    private volatile ReactivePubSubCommands.ReactiveRedisSubscriber subscriber;
     /** Reads for announced replies, off Redis's event loop; bounded: beyond it, resumes catch up. */
     private final ThreadPoolExecutor readers = new ThreadPoolExecutor(1, 2, 30, TimeUnit.SECONDS,
             new ArrayBlockingQueue<>(10_000), r -> {
@@ -60,52 +56,25 @@ public class CrossNodeReplies {
 
     CrossNodeReplies(ReactiveRedisDataSource redis, ConnectionRegistry registry, Outbox outbox, MeterRegistry metrics) {
         this.pubsub = redis.pubsub(String.class);
+        this.subscription = new RedisSubscription(pubsub, CHANNEL, this::onAnnouncement);
         this.registry = registry;
         this.outbox = outbox;
         this.metrics = metrics;
     }
 
     void start(@Observes StartupEvent ignored) {
-        subscribe();
+        subscription.renewIfLost();
     }
 
     void stop(@Observes ShutdownEvent ignored) {
         readers.shutdownNow();
-        ReactivePubSubCommands.ReactiveRedisSubscriber current = subscriber;
-        if (current != null) {
-            current.unsubscribe().subscribe().with(ok -> {
-            }, failure -> {
-            });
-        }
+        subscription.stop();
     }
 
     /** Renews a lost subscription (Redis restarted, or was down at start). */
     @Scheduled(every = "${switchboard.web.cross-node-resubscribe-interval:5s}")
     void keepSubscribed() {
-        if (!subscribed.get()) {
-            subscribe();
-        }
-    }
-
-    private void subscribe() {
-        if (!subscribing.compareAndSet(false, true)) {
-            return;
-        }
-        pubsub.subscribe(CHANNEL, this::onAnnouncement, this::lost, failure -> lost())
-                .subscribe().with(s -> {
-                    subscriber = s;
-                    subscribed.set(true);
-                    subscribing.set(false);
-                }, failure -> {
-                    subscribing.set(false);
-                    lost();
-                });
-    }
-
-    private void lost() {
-        if (subscribed.getAndSet(false)) {
-            LOG.warn("lost the Redis subscription for cross-node replies; renewing it");
-        }
+        subscription.renewIfLost();
     }
 
     /** Runs on the committing thread: hands the announcement to Redis and returns. */
@@ -154,7 +123,7 @@ public class CrossNodeReplies {
     }
 
     boolean subscribed() {
-        return subscribed.get();
+        return subscription.subscribed();
     }
 
     boolean publishing() {
