@@ -1,11 +1,9 @@
 package dev.switchboard.genesys;
 
+import dev.switchboard.secrets.Hmac;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Base64;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Genesys's {@code X-Hub-Signature-256}: {@code sha256=} and the base64 (not hex, unlike Meta's) of
@@ -32,12 +30,6 @@ final class GenesysSignature {
     }
 
     static byte[] sign(String secret, byte[] body) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return mac.doFinal(body);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HMAC-SHA256 is not available", e);
-        }
+        return Hmac.sha256(secret.getBytes(StandardCharsets.UTF_8), body);
     }
 }
