@@ -1,5 +1,6 @@
 package dev.switchboard.cluster;
 
+import dev.switchboard.storage.Jdbc;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -223,14 +224,7 @@ public class Leases {
     }
 
     private void execute(String sql, Object... args) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException("could not update the cluster tables", e);
-        }
+        Jdbc.update(dataSource, "update the cluster tables", sql, args);
     }
 
     private void executeArray(String sql, String owner, Set<Integer> partitions) {

@@ -1,5 +1,6 @@
 package dev.switchboard.genesys;
 
+import dev.switchboard.storage.Jdbc;
 import dev.switchboard.tenants.TenantId;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -29,17 +30,9 @@ class GenesysConversations {
     /** Records the Genesys id of the session's conversation; a repeat of a known id changes nothing. */
     @Transactional
     void record(String genesysId, TenantId tenant, long sessionId, UUID conversationId) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO genesys_conversations (genesys_conversation_id, tenant_id, session_id, conversation_id) "
-                        + "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
-            ps.setString(1, genesysId);
-            ps.setObject(2, tenant.value());
-            ps.setLong(3, sessionId);
-            ps.setObject(4, conversationId);
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException("could not record a Genesys conversation", e);
-        }
+        Jdbc.update(dataSource, "record a Genesys conversation", "INSERT INTO genesys_conversations "
+                + "(genesys_conversation_id, tenant_id, session_id, conversation_id) VALUES (?, ?, ?, ?) "
+                + "ON CONFLICT DO NOTHING", genesysId, tenant.value(), sessionId, conversationId);
     }
 
     /** The session's Genesys conversation that is still open, the newest when there are several. */
@@ -59,25 +52,14 @@ class GenesysConversations {
     /** The end check looked at it (whatever it found): its turn comes again after the others'. */
     @Transactional
     void checked(String genesysId) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "UPDATE genesys_conversations SET checked_at = now() WHERE genesys_conversation_id = ?")) {
-            ps.setString(1, genesysId);
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException("could not record an end check", e);
-        }
+        Jdbc.update(dataSource, "record an end check",
+                "UPDATE genesys_conversations SET checked_at = now() WHERE genesys_conversation_id = ?", genesysId);
     }
 
     @Transactional
     void ended(String genesysId) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "UPDATE genesys_conversations SET ended_at = now() WHERE genesys_conversation_id = ? "
-                        + "AND ended_at IS NULL")) {
-            ps.setString(1, genesysId);
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException("could not end a Genesys conversation", e);
-        }
+        Jdbc.update(dataSource, "end a Genesys conversation", "UPDATE genesys_conversations SET ended_at = now() "
+                + "WHERE genesys_conversation_id = ? AND ended_at IS NULL", genesysId);
     }
 
     private List<Open> query(String where, Object arg) {
