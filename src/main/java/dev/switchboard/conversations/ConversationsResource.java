@@ -119,7 +119,7 @@ public class ConversationsResource {
             assigneeId = requestAgent.current().map(DeskAgent::id).orElseThrow(() -> ProblemException.badRequest(
                     "'assignee=me' needs an agent token; an integration names the agent by id."));
         } else if (assignee != null && !assignee.isEmpty() && !"none".equals(assignee)) {
-            assigneeId = uuid(assignee, "'assignee' is me, none or an agent id.");
+            assigneeId = Params.uuid(assignee, "'assignee' is me, none or an agent id.");
         }
         if (channel != null && !channel.isEmpty() && !channel.equals(SessionAddress.WEB)
                 && !channel.equals(SessionAddress.WHATSAPP)) {
@@ -190,7 +190,7 @@ public class ConversationsResource {
                 throw ProblemException.badRequest("'agentId' is required (null unassigns).");
             }
             UUID assignee = target.isNull() ? null
-                    : agent(uuid(target.asText(), "'agentId' is an agent id or null.")).id();
+                    : agent(Params.uuid(target.asText(), "'agentId' is an agent id or null.")).id();
             UUID by = requestAgent.current().map(DeskAgent::id).orElse(null);
             Locked locked = lock(id);
             Conversation c = locked.found().conversation();
@@ -333,7 +333,7 @@ public class ConversationsResource {
         if (!named.isTextual()) {
             throw ProblemException.badRequest("An API key names the acting agent with 'agentId'.");
         }
-        return agent(uuid(named.asText(), "'agentId' is an agent id."));
+        return agent(Params.uuid(named.asText(), "'agentId' is an agent id."));
     }
 
     private DeskAgent agent(UUID id) {
@@ -377,12 +377,5 @@ public class ConversationsResource {
         }
     }
 
-    private static UUID uuid(String value, String problem) {
-        try {
-            return UUID.fromString(value);
-        } catch (IllegalArgumentException e) {
-            throw ProblemException.badRequest(problem);
-        }
-    }
 
 }

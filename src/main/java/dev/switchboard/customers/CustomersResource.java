@@ -168,14 +168,7 @@ public class CustomersResource {
     }
 
     private static UUID cursor(String cursor) {
-        if (cursor == null || cursor.isEmpty()) {
-            return null;
-        }
-        try {
-            return UUID.fromString(cursor);
-        } catch (IllegalArgumentException e) {
-            throw ProblemException.badRequest("'cursor' is the nextCursor of a previous page.");
-        }
+        return Params.optionalUuid(cursor, "'cursor' is the nextCursor of a previous page.");
     }
 
 }

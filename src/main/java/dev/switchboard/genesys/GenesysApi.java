@@ -64,7 +64,7 @@ class GenesysApi {
     void signal(GenesysDesk desk, String path, JsonNode body) {
         try {
             HttpResponse<String> answer = send(desk, "POST", path, body, token(desk, false));
-            read(answer, "POST " + path.replaceAll("/[0-9a-f-]{20,}", "/{id}"));
+            read(answer, what("POST", path));
         } catch (IOException e) {
             throw new GenesysUnavailable(e);
         } catch (InterruptedException e) {
@@ -103,7 +103,7 @@ class GenesysApi {
                     if (answer.statusCode() == 401) { // revoked or expired early: one new token, once
                         answer = send(desk, method, path, body, token(desk, true));
                     }
-                    return read(answer, method + " " + path.replaceAll("/[0-9a-f-]{20,}", "/{id}"));
+                    return read(answer, what(method, path));
                 } finally {
                     calls.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
                 }
@@ -123,6 +123,11 @@ class GenesysApi {
         GenesysUnavailable(Throwable cause) {
             super("Genesys did not answer: " + cause.getClass().getSimpleName(), cause, false, false);
         }
+    }
+
+    /** A call as an error names it: the path without its ids. */
+    private static String what(String method, String path) {
+        return method + " " + path.replaceAll("/[0-9a-f-]{20,}", "/{id}");
     }
 
     private HttpResponse<String> send(GenesysDesk desk, String method, String path, JsonNode body, String token)

@@ -23,6 +23,20 @@ public final class Params {
         throw ProblemException.badRequest("'" + name + "' must be an integer from " + min + " to " + max + ".");
     }
 
+    /** A UUID in a query or a body; 400 with {@code problem} when it is not one. */
+    public static UUID uuid(String value, String problem) {
+        try {
+            return UUID.fromString(value);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw ProblemException.badRequest(problem);
+        }
+    }
+
+    /** {@link #uuid}, or null when absent or empty. */
+    public static UUID optionalUuid(String value, String problem) {
+        return value == null || value.isEmpty() ? null : uuid(value, problem);
+    }
+
     /** The id in a path: what is not a UUID names nothing, so it is 404 like an unknown one. */
     public static UUID pathId(String value, String notFound) {
         try {

@@ -113,14 +113,7 @@ public class DeadLetterResource {
     }
 
     private static UUID tenant(String tenant) {
-        if (tenant == null || tenant.isEmpty()) {
-            return null;
-        }
-        try {
-            return UUID.fromString(tenant);
-        } catch (IllegalArgumentException e) {
-            throw ProblemException.badRequest("'tenant' must be a tenant id (a UUID).");
-        }
+        return Params.optionalUuid(tenant, "'tenant' must be a tenant id (a UUID).");
     }
 
     private static String channel(String channel) {
