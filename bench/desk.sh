@@ -36,7 +36,8 @@ load setup --admin bench-admin
 TENANT=$(python3 -c "import json;print(json.load(open('$OUT/state.json'))['tenant'])")
 
 echo "== desk feed: $SOCKETS sockets, $RATE messages/s" >&2
-load feed --sockets "$SOCKETS" --rate 50 --duration 5 --label warmup
+# warm-up at the measured rate: the first seconds at 200/s are JIT compilation, not the feed
+load feed --sockets "$SOCKETS" --rate "$RATE" --duration 10 --label warmup
 for i in $(seq 1 "$RUNS"); do
   load feed --sockets "$SOCKETS" --rate "$RATE" --duration "$SECS" --label feed
 done

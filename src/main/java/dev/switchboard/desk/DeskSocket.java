@@ -10,7 +10,8 @@ import java.util.UUID;
 
 /**
  * The live desk feed: {@code /ws/v1/desk?after={cursor}} with an agent token. Every change of the
- * tenant's conversations after the cursor, exactly once, in commit order ({@link FeedSequencer}).
+ * tenant's conversations after the cursor (without one: after the last change when the socket opened,
+ * which the first frame, {@code ready}, names), exactly once, in commit order ({@link FeedSequencer}).
  */
 @WebSocket(path = "/ws/v1/desk", endpointId = DeskSocket.ENDPOINT)
 public class DeskSocket {
@@ -34,14 +35,17 @@ public class DeskSocket {
             socket.close().subscribe().with(ok -> { }, failure -> { });
             return;
         }
-        long after = DeskUpgradeCheck.after(socket.handshakeRequest().query());
         long last = feed.last(agent.tenant());
+        // no cursor: a desk that just loaded the inbox wants what changes from now on, not the tenant's history
+        long after = DeskUpgradeCheck.after(socket.handshakeRequest().query()).orElse(last);
         if (after > last) {
             // a cursor this tenant never handed out would silently skip what comes next
             socket.sendTextAndAwait("{\"type\":\"error\",\"code\":\"invalid_cursor\",\"message\":\"after is "
                     + "beyond the last cursor; delivering from the last one instead\"}");
             after = last;
         }
+        // where live delivery starts: a client loads what it shows (the inbox) after this, and misses nothing
+        socket.sendTextAndAwait("{\"type\":\"ready\",\"after\":\"" + after + "\"}");
         DeskConnection connection = new DeskConnection(socket, agent, after, feed, connections.replays());
         connections.add(connection);
         connection.open();

@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /** The desk socket's upgrade needs an active agent's token (header, or {@code ?access_token=}) and a valid cursor. */
 @ApplicationScoped
@@ -29,7 +30,9 @@ class DeskUpgradeCheck implements HttpUpgradeCheck {
 
     @Override
     public Uni<CheckResult> perform(HttpUpgradeContext context) {
-        if (after(context.httpRequest().query()) < 0) {
+        try {
+            after(context.httpRequest().query());
+        } catch (NumberFormatException e) {
             return CheckResult.rejectUpgrade(400);
         }
         String credential = BearerToken.from(context.httpRequest().getHeader("Authorization"));
@@ -53,21 +56,20 @@ class DeskUpgradeCheck implements HttpUpgradeCheck {
         return CheckResult.permitUpgradeSync();
     }
 
-    /** The cursor of {@code ?after=}: 0 when absent, -1 when it is not one. */
-    static long after(String query) {
+    /** The cursor of {@code ?after=}, empty when absent (the feed then starts at the tenant's last change). */
+    static OptionalLong after(String query) {
         if (query == null) {
-            return 0;
+            return OptionalLong.empty();
         }
         for (String part : query.split("&")) {
             if (part.startsWith("after=")) {
-                try {
-                    long value = Long.parseLong(part.substring("after=".length()));
-                    return value >= 0 ? value : -1;
-                } catch (NumberFormatException e) {
-                    return -1;
+                long value = Long.parseLong(part.substring("after=".length())); // NumberFormatException: not a cursor
+                if (value < 0) {
+                    throw new NumberFormatException("a cursor is never negative");
                 }
+                return OptionalLong.of(value);
             }
         }
-        return 0;
+        return OptionalLong.empty();
     }
 }

@@ -297,20 +297,24 @@ const feed = {
   delay: 500,
   stopped: false,
   connect() {
-    const after = sessionStorage.getItem(CURSOR) || '0';
+    // without a cursor the feed starts now: the inbox is loaded once the socket says where (ready)
+    const after = sessionStorage.getItem(CURSOR);
     const token = encodeURIComponent(sessionStorage.getItem(TOKEN));
-    const socket = new WebSocket(`${location.origin.replace(/^http/, 'ws')}/ws/v1/desk?after=${after}&access_token=${token}`);
+    const cursor = after === null ? '' : `after=${encodeURIComponent(after)}&`;
+    const socket = new WebSocket(`${location.origin.replace(/^http/, 'ws')}/ws/v1/desk?${cursor}access_token=${token}`);
     this.socket = socket;
     socket.onopen = () => {
       this.delay = 500;
-      setConnection(true);
-      refreshInboxSoon();
-      if (selected) openConversation(selected);
     };
     socket.onmessage = e => {
       const frame = JSON.parse(e.data);
       if (frame.cursor !== undefined) sessionStorage.setItem(CURSOR, String(frame.cursor));
-      if (frame.type === 'conversation') {
+      if (frame.type === 'ready') {
+        sessionStorage.setItem(CURSOR, String(frame.after));
+        setConnection(true);
+        refreshInboxSoon();
+        if (selected) openConversation(selected);
+      } else if (frame.type === 'conversation') {
         refreshInboxSoon();
         if (frame.conversation.id === selected && $('conversation').dataset.status !== frame.conversation.status) {
           openConversation(selected);

@@ -18,6 +18,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
@@ -71,10 +73,15 @@ public final class DeskLoad {
         LatencyRecorder latency = new LatencyRecorder();
         AtomicInteger frames = new AtomicInteger();
         List<WebSocket> open = new ArrayList<>();
+        CountDownLatch live = new CountDownLatch(sockets);
         for (int i = 0; i < sockets; i++) {
             open.add(HTTP.newWebSocketBuilder().header("Authorization", "Bearer " + state.path("token").asText())
                     .buildAsync(URI.create(url.replaceFirst("^http", "ws") + "/ws/v1/desk"),
-                            new Listener(ours, acknowledged, latency, frames)).join());
+                            new Listener(ours, acknowledged, latency, frames, live)).join());
+        }
+        // connected desks: each socket is live (its ready frame) before the first message
+        if (!live.await(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("desk sockets not ready");
         }
         long interval = (long) (1e9 / rate);
         long start = System.nanoTime();
@@ -114,9 +121,12 @@ public final class DeskLoad {
         private final Map<String, Long> acknowledged;
         private final LatencyRecorder latency;
         private final AtomicInteger frames;
+        private final CountDownLatch live;
         private final StringBuilder partial = new StringBuilder();
 
-        Listener(Set<String> ours, Map<String, Long> acknowledged, LatencyRecorder latency, AtomicInteger frames) {
+        Listener(Set<String> ours, Map<String, Long> acknowledged, LatencyRecorder latency, AtomicInteger frames,
+                CountDownLatch live) {
+            this.live = live;
             this.ours = ours;
             this.acknowledged = acknowledged;
             this.latency = latency;
@@ -130,6 +140,9 @@ public final class DeskLoad {
                 long now = System.nanoTime();
                 try {
                     JsonNode frame = MAPPER.readTree(partial.toString());
+                    if ("ready".equals(frame.path("type").asText())) {
+                        live.countDown();
+                    }
                     if ("message".equals(frame.path("type").asText()) && "in".equals(frame.path("direction").asText())) {
                         String text = frame.path("text").asText();
                         String marker = text.substring(text.indexOf(' ') + 1);

@@ -55,6 +55,13 @@ class DeskFeedTest {
                 .post("/api/v1/sessions/" + session + "/messages").then().statusCode(202);
     }
 
+    /** A desk socket once live delivery has started (its {@code ready} frame), so no later change can be missed. */
+    private ChatClient live(String pathAndQuery, String token) {
+        ChatClient desk = ChatClient.connectTo(base, pathAndQuery, token);
+        desk.collect(f -> ChatClient.isType(f, "ready"), 1, WAIT);
+        return desk;
+    }
+
     private long changes(Tenants.Credentials tenant) {
         // every frame has its own cursor, so the last one counts them
         return new Db(dataSource).count("SELECT COALESCE(max(cursor), 0) FROM desk_changes WHERE tenant_id = ?::uuid",
@@ -65,7 +72,7 @@ class DeskFeedTest {
     void aDeskSeesHandoffsMessagesAndNotesLive() {
         Tenants.Credentials tenant = Tenants.create("feed-live-" + UUID.randomUUID());
         String token = agentToken(tenant, new ArrayList<>());
-        try (ChatClient desk = ChatClient.connectTo(base, "ws/v1/desk", token)) {
+        try (ChatClient desk = live("ws/v1/desk", token)) {
             send(tenant, "feed-1", "I want a human");
             JsonNode pending = desk.collect(f -> ChatClient.isType(f, "conversation")
                     && "pending".equals(f.path("conversation").path("status").asText()), 1, WAIT).get(0);
@@ -93,7 +100,7 @@ class DeskFeedTest {
             sent.add(CompletableFuture.runAsync(() -> send(tenant, "resume-" + (n % 20), "hello " + n), writers));
         }
         List<JsonNode> seen = new ArrayList<>();
-        try (ChatClient first = ChatClient.connectTo(base, "ws/v1/desk", token)) {
+        try (ChatClient first = ChatClient.connectTo(base, "ws/v1/desk?after=0", token)) {
             seen.addAll(first.collect(f -> f.has("cursor"), 10, WAIT));
         }
         long last = Long.parseLong(seen.get(seen.size() - 1).path("cursor").asText());
@@ -115,6 +122,30 @@ class DeskFeedTest {
         assertEquals(total, seen.size());
     }
 
+    @Test
+    void withoutACursorTheFeedStartsAtTheLastChangeAndSaysWhere() {
+        Tenants.Credentials tenant = Tenants.create("feed-now-" + UUID.randomUUID());
+        String token = agentToken(tenant, new ArrayList<>());
+        send(tenant, "now-1", "hello");
+        Eventually.within(WAIT, "the first message's changes numbered", () -> changes(tenant) >= 3
+                && new Db(dataSource).count("SELECT count(*) FROM desk_changes WHERE tenant_id = ?::uuid "
+                        + "AND cursor IS NULL", tenant.tenantId()) == 0);
+        long before = changes(tenant);
+        try (ChatClient desk = ChatClient.connectTo(base, "ws/v1/desk", token)) {
+            JsonNode ready = desk.collect(f -> f.has("type"), 1, WAIT).get(0);
+            assertEquals("ready", ready.path("type").asText(), "the first frame says where live delivery starts");
+            assertEquals(String.valueOf(before), ready.path("after").asText());
+            send(tenant, "now-1", "hello again");
+            JsonNode next = desk.collect(f -> f.has("cursor"), 1, WAIT).get(0);
+            assertEquals(before + 1, Long.parseLong(next.path("cursor").asText()), "no history, nothing skipped");
+        }
+        try (ChatClient replay = ChatClient.connectTo(base, "ws/v1/desk?after=0", token)) {
+            assertEquals("0", replay.collect(f -> ChatClient.isType(f, "ready"), 1, WAIT).get(0).path("after").asText());
+            assertEquals("1", replay.collect(f -> f.has("cursor"), 1, WAIT).get(0).path("cursor").asText(),
+                    "after=0 replays from the first change");
+        }
+    }
+
     @Inject
     dev.switchboard.processing.InactivityExpiry expiry;
 
@@ -124,7 +155,7 @@ class DeskFeedTest {
                 .create("feed-status");
         String token = agentToken(wa.tenant, new ArrayList<>());
         String waId = "15557772001";
-        try (ChatClient desk = ChatClient.connectTo(base, "ws/v1/desk", token)) {
+        try (ChatClient desk = live("ws/v1/desk", token)) {
             wa.deliver(wa.body(null, dev.switchboard.channels.whatsapp.WhatsAppFixture.textMessage(waId,
                     dev.switchboard.channels.whatsapp.WhatsAppFixture.newWamid(), "hello"), null)).statusCode(200);
             JsonNode out = desk.collect(f -> ChatClient.isType(f, "message") && "out".equals(f.path("direction").asText()),
@@ -161,7 +192,7 @@ class DeskFeedTest {
             assertEquals("1", ahead.collect(f -> f.has("cursor"), 1, WAIT).get(0).path("cursor").asText(),
                     "delivery goes on from the tenant's real last cursor");
         }
-        try (ChatClient desk = ChatClient.connectTo(base, "ws/v1/desk", token)) {
+        try (ChatClient desk = live("ws/v1/desk", token)) {
             desk.send("{\"type\":\"ping\"}");
             desk.collect(f -> ChatClient.isType(f, "pong"), 1, WAIT);
             given().auth().oauth2(Tenants.ADMIN_TOKEN).delete("/api/v1/admin/tenants/" + tenant.tenantId()
