@@ -30,6 +30,10 @@ final class DeskConnection {
         this.sent = after;
     }
 
+    synchronized long sent() {
+        return sent;
+    }
+
     DeskAgent agent() {
         return agent;
     }

@@ -4,8 +4,11 @@ import dev.switchboard.tenants.TenantId;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -43,6 +46,22 @@ class DeskConnections {
                 connection.offer(mine);
             }
         }
+    }
+
+    boolean hasTenant(TenantId tenant) {
+        return byId.values().stream().anyMatch(c -> c.agent().tenant().equals(tenant));
+    }
+
+    Set<TenantId> tenants() {
+        Set<TenantId> tenants = new HashSet<>();
+        byId.values().forEach(c -> tenants.add(c.agent().tenant()));
+        return tenants;
+    }
+
+    /** The lowest cursor a socket of the tenant has sent: what follows it is due to some socket here. */
+    OptionalLong floor(TenantId tenant) {
+        return byId.values().stream().filter(c -> c.agent().tenant().equals(tenant)).mapToLong(DeskConnection::sent)
+                .min();
     }
 
     /** A deactivated agent's sockets are closed at once. */

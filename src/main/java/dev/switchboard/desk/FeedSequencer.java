@@ -15,8 +15,13 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
@@ -29,12 +34,17 @@ import org.jboss.logging.Logger;
  * only committed rows), gives each committed row the next cursor of its tenant. A row committed late
  * is numbered late; a reader's cursor can never be past a row it has not seen. An advisory lock makes
  * it one sequencer per database, whatever the number of nodes.
+ *
+ * <p>On the other nodes this thread follows: it reads what the sequencer numbered, for the tenants
+ * whose desks are connected here, when the sequencer's Redis announcement names the tenant, and every
+ * {@code FOLLOW_POLL_NANOS} without one (Redis down or an announcement lost: slower, nothing missed).
  */
 @ApplicationScoped
 class FeedSequencer {
     private static final Logger LOG = Logger.getLogger(FeedSequencer.class);
     private static final long LOCK = 0x5357_4445_534bL; // "SWDESK"
     private static final int BATCH = 500;
+    private static final long FOLLOW_POLL_NANOS = 1_000_000_000L;
 
     /** A numbered frame, written out once for every socket that sends it. */
     record Numbered(TenantId tenant, long cursor, String text) {
@@ -43,18 +53,31 @@ class FeedSequencer {
     private final DataSource dataSource;
     private final ObjectMapper mapper;
     private final DeskConnections connections;
+    private final DeskAnnouncements announcements;
     private final Semaphore wake = new Semaphore(0);
+    /** Tenants another node's sequencer announced; read by the follower. */
+    private final Set<TenantId> announced = ConcurrentHashMap.newKeySet();
     private volatile boolean running;
     private Thread thread;
+    private long followedAt;
 
-    FeedSequencer(DataSource dataSource, ObjectMapper mapper, DeskConnections connections) {
+    FeedSequencer(DataSource dataSource, ObjectMapper mapper, DeskConnections connections,
+            DeskAnnouncements announcements) {
         this.dataSource = dataSource;
         this.mapper = mapper;
         this.connections = connections;
+        this.announcements = announcements;
     }
 
     void onWritten(@Observes(during = TransactionPhase.AFTER_SUCCESS) DeskFeed.FeedWritten written) {
         wake.release();
+    }
+
+    void onAnnounced(@Observes DeskAnnouncements.Numbered numbered) {
+        if (connections.hasTenant(numbered.tenant())) {
+            announced.add(numbered.tenant());
+            wake.release();
+        }
     }
 
     void start(@Observes StartupEvent ignored) {
@@ -77,13 +100,17 @@ class FeedSequencer {
                 // woken by a commit; the poll covers other nodes' writes and a missed signal
                 wake.tryAcquire(200, TimeUnit.MILLISECONDS);
                 wake.drainPermits();
-                List<Numbered> numbered;
+                Optional<List<Numbered>> numbered;
                 do {
                     numbered = numberOnce();
-                    if (!numbered.isEmpty()) {
-                        connections.deliver(numbered);
-                    }
-                } while (numbered.size() == BATCH);
+                    numbered.filter(rows -> !rows.isEmpty()).ifPresent(rows -> {
+                        connections.deliver(rows);
+                        announcements.announce(rows);
+                    });
+                } while (numbered.isPresent() && numbered.get().size() == BATCH);
+                if (numbered.isEmpty()) {
+                    follow();
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -93,8 +120,34 @@ class FeedSequencer {
         }
     }
 
+    /** Another node sequences: deliver what it numbered for the tenants connected here. */
+    private void follow() {
+        Set<TenantId> tenants = new HashSet<>(announced);
+        announced.removeAll(tenants);
+        long now = System.nanoTime();
+        if (now - followedAt >= FOLLOW_POLL_NANOS) {
+            followedAt = now;
+            tenants.addAll(connections.tenants());
+        }
+        for (TenantId tenant : tenants) {
+            OptionalLong floor = connections.floor(tenant);
+            if (floor.isEmpty()) {
+                continue;
+            }
+            List<Numbered> rows;
+            long from = floor.getAsLong();
+            do {
+                rows = after(tenant, from, BATCH);
+                if (!rows.isEmpty()) {
+                    connections.deliver(rows);
+                    from = rows.get(rows.size() - 1).cursor();
+                }
+            } while (rows.size() >= BATCH);
+        }
+    }
+
     /** Numbers one batch of committed rows; empty when another node holds the sequencer's lock. */
-    List<Numbered> numberOnce() {
+    Optional<List<Numbered>> numberOnce() {
         return QuarkusTransaction.requiringNew().call(() -> {
             try (Connection c = dataSource.getConnection()) {
                 try (PreparedStatement lock = c.prepareStatement("SELECT pg_try_advisory_xact_lock(?)")) {
@@ -102,7 +155,7 @@ class FeedSequencer {
                     try (ResultSet rs = lock.executeQuery()) {
                         rs.next();
                         if (!rs.getBoolean(1)) {
-                            return List.<Numbered>of();
+                            return Optional.<List<Numbered>>empty();
                         }
                     }
                 }
@@ -124,7 +177,7 @@ class FeedSequencer {
                         }
                     }
                     rows.sort((a, b) -> Long.compare(a.cursor(), b.cursor()));
-                    return rows;
+                    return Optional.of(rows);
                 }
             } catch (SQLException e) {
                 throw new IllegalStateException("could not number desk changes", e);

@@ -85,7 +85,8 @@ public class CrossNodeReplies {
             return;
         }
         Effect first = web.get(0);
-        String announcement = String.join("|", node, first.address().tenant().toString(), first.address().key(),
+        String announcement = String.join("|", node, first.address().tenant().toString(),
+                Announcements.encode(first.address().key()),
                 Long.toString(committed.sessionId()), Long.toString(first.seq()), Long.toString(web.get(web.size() - 1).seq()));
         pubsub.publish(CHANNEL, announcement).subscribe().with(ok -> publishing = true, failure -> {
             publishing = false;
@@ -101,7 +102,8 @@ public class CrossNodeReplies {
             return;
         }
         try {
-            SessionAddress address = SessionAddress.web(new TenantId(UUID.fromString(parts[1])), parts[2]);
+            SessionAddress address = SessionAddress.web(new TenantId(UUID.fromString(parts[1])),
+                    Announcements.decode(parts[2]));
             Set<ChatConnection> sockets = registry.forSession(address);
             if (sockets.isEmpty()) {
                 return;

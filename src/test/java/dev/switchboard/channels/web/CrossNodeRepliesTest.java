@@ -40,7 +40,8 @@ class CrossNodeRepliesTest {
         Tenants.Credentials tenant = Tenants.create("cross-node-" + UUID.randomUUID());
         Eventually.within(WAIT, "subscribed to Redis", () -> given().get("/q/health/ready").then().extract()
                 .jsonPath().getBoolean("checks.find { it.name == 'redis' }.data.subscribed"));
-        try (ChatClient chat = ChatClient.connect(base, "elsewhere", tenant.apiKey(), null)) {
+        // a key may hold the announcement's separator: "else|where"
+        try (ChatClient chat = ChatClient.connect(base, "else%7Cwhere", tenant.apiKey(), null)) {
             chat.sendMessage("m1", "hello");
             long replySeq = chat.collect(f -> ChatClient.isType(f, "message"), 1, WAIT).get(0).path("seq").asLong();
             chat.drain(Duration.ofMillis(300));
@@ -49,15 +50,32 @@ class CrossNodeRepliesTest {
             long next = db.count("SELECT max(seq) FROM effects WHERE session_id = ?", session) + 1;
             // what node B would have committed: a reply this node knows nothing about, then its announcement
             db.update("INSERT INTO effects (tenant_id, session_id, channel, session_key, seq, reply_to, type, payload, "
-                    + "dedupe_key, status, message_status) VALUES (?::uuid, ?, 'web', 'elsewhere', ?, 1, 'message', "
+                    + "dedupe_key, status, message_status) VALUES (?::uuid, ?, 'web', 'else|where', ?, 1, 'message', "
                     + "'{\"text\":\"answered on node B\"}', ?, 'awaiting_client', 'pending')", tenant.tenantId(), session,
                     next, "node-b:" + UUID.randomUUID());
             redis.pubsub(String.class).publish(CrossNodeReplies.CHANNEL, String.join("|", "node-b", tenant.tenantId(),
-                    "elsewhere", Long.toString(session), Long.toString(next), Long.toString(next)));
+                    "else%7Cwhere", Long.toString(session), Long.toString(next), Long.toString(next)));
             JsonNode reply = chat.collect(f -> ChatClient.isType(f, "message"), 1, WAIT).get(0);
             assertEquals("answered on node B", reply.path("text").asText());
             assertEquals(next, reply.path("seq").asLong());
             assertTrue(next > replySeq);
+        }
+    }
+
+    @Test
+    void aPersonTypingOnAnotherNodesDeskShowsOnThisNodesSocket() {
+        Tenants.Credentials tenant = Tenants.create("typing-node-" + UUID.randomUUID());
+        Eventually.within(WAIT, "subscribed to Redis", () -> given().get("/q/health/ready").then().extract()
+                .jsonPath().getBoolean("checks.find { it.name == 'redis' }.data.subscribed"));
+        try (ChatClient chat = ChatClient.connect(base, "typed%7Cto", tenant.apiKey(), null)) {
+            chat.sendMessage("m1", "hello");
+            chat.collect(f -> ChatClient.isType(f, "message"), 1, WAIT);
+            // what node B announces when its desk's agent types (the key and the name encoded)
+            redis.pubsub(String.class).publish(TypingRelay.CHANNEL, String.join("|", "node-b", tenant.tenantId(),
+                    "typed%7Cto", "Dee+%7C+Desk"));
+            JsonNode typing = chat.collect(f -> ChatClient.isType(f, "typing"), 1, WAIT).get(0);
+            assertEquals("agent", typing.path("from").path("kind").asText());
+            assertEquals("Dee | Desk", typing.path("from").path("name").asText());
         }
     }
 

@@ -1,0 +1,85 @@
+package dev.switchboard.desk;
+
+import dev.switchboard.ops.RedisSubscription;
+import dev.switchboard.tenants.TenantId;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.redis.datasource.pubsub.ReactivePubSubCommands;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.enterprise.event.Observes;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The desk feed across nodes: the node that numbers changes ({@link FeedSequencer}) announces, per
+ * tenant, the last cursor it numbered (ids only, never a frame); the other nodes' sequencer threads
+ * then read those rows for the desks connected to them. The database stays the truth: a lost
+ * announcement costs latency only, as followers also poll.
+ */
+@ApplicationScoped
+class DeskAnnouncements {
+    static final String CHANNEL = "switchboard:desk";
+
+    /** Another node numbered the tenant's changes up to {@code cursor}. */
+    record Numbered(TenantId tenant, long cursor) {
+    }
+
+    private final String node = UUID.randomUUID().toString();
+    private final ReactivePubSubCommands<String> pubsub;
+    private final RedisSubscription subscription;
+    private final Event<Numbered> numbered;
+    private final Counter publishFailures;
+
+    DeskAnnouncements(ReactiveRedisDataSource redis, Event<Numbered> numbered, MeterRegistry metrics) {
+        this.pubsub = redis.pubsub(String.class);
+        this.numbered = numbered;
+        this.subscription = new RedisSubscription(pubsub, CHANNEL, this::onAnnouncement);
+        this.publishFailures = Counter.builder("switchboard.desk.cross.node.announcements")
+                .tag("outcome", "failed").description("Desk feed announcements Redis did not take")
+                .register(metrics);
+    }
+
+    void start(@Observes StartupEvent ignored) {
+        subscription.renewIfLost();
+    }
+
+    void stop(@Observes ShutdownEvent ignored) {
+        subscription.stop();
+    }
+
+    @Scheduled(every = "${switchboard.cluster.renew-interval:2s}")
+    void keepSubscribed() {
+        subscription.renewIfLost();
+    }
+
+    boolean subscribed() {
+        return subscription.subscribed();
+    }
+
+    /** One announcement per tenant of a numbered batch: its last cursor. Never waits for Redis. */
+    void announce(List<FeedSequencer.Numbered> rows) {
+        Map<TenantId, Long> last = new LinkedHashMap<>();
+        rows.forEach(row -> last.merge(row.tenant(), row.cursor(), Math::max));
+        last.forEach((tenant, cursor) -> pubsub.publish(CHANNEL, node + "|" + tenant + "|" + cursor).subscribe()
+                .with(ok -> { }, failure -> publishFailures.increment()));
+    }
+
+    private void onAnnouncement(String announcement) {
+        String[] parts = announcement.split("\\|", -1);
+        if (parts.length != 3 || parts[0].equals(node)) {
+            return;
+        }
+        try {
+            numbered.fire(new Numbered(new TenantId(UUID.fromString(parts[1])), Long.parseLong(parts[2])));
+        } catch (IllegalArgumentException ignored) {
+            // not an announcement of ours
+        }
+    }
+}
