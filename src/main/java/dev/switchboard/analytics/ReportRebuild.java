@@ -181,7 +181,7 @@ class ReportRebuild {
             return null;
         }
         if (EventTypes.USER_MESSAGE.equals(type)) {
-            return new Timed(new ConversationFact.CustomerWrote(tenant, sessionId, known.id(), null, createdAt), 1, seq);
+            return new Timed(new ConversationFact.CustomerWrote(tenant, sessionId, known.id(), seq, null, createdAt), 1, seq);
         }
         String meant = payload.path("conversationId").asText(null);
         UUID agent = uuid(payload.path("agentId").asText(null));

@@ -23,8 +23,9 @@ public sealed interface ConversationFact {
             implements ConversationFact {
     }
 
-    /** The customer wrote while the conversation was in {@code status}. */
-    record CustomerWrote(TenantId tenant, long sessionId, UUID conversationId, ConversationStatus status, Instant at)
+    /** The customer wrote (the message at {@code seq} of the session's log) while the conversation was in {@code status}. */
+    record CustomerWrote(TenantId tenant, long sessionId, UUID conversationId, long seq, ConversationStatus status,
+            Instant at)
             implements ConversationFact {
     }
 

@@ -94,7 +94,8 @@ public class ConversationTracker {
             return;
         }
         if (EventTypes.USER_MESSAGE.equals(type)) {
-            tracked.add(new ConversationFact.CustomerWrote(tenant, processed.sessionId(), conversation.id(), status, at));
+            tracked.add(new ConversationFact.CustomerWrote(tenant, processed.sessionId(), conversation.id(),
+                    processed.event().seq(), status, at));
             frames.add(message(conversation, processed.event().seq(), "in", mapper.createObjectNode().put("kind",
                     "customer"), processed.event().payload().path("text").asText("")));
         }

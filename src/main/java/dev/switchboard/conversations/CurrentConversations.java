@@ -14,6 +14,12 @@ public class CurrentConversations {
         this.store = store;
     }
 
+    /** The id of the session's newest conversation, resolved or not, in the caller's transaction. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Optional<UUID> latestId(long sessionId) {
+        return store.latestOf(sessionId);
+    }
+
     /** The session's newest conversation, resolved or not. */
     @Transactional
     public Optional<Conversation> latest(long sessionId) {

@@ -5,12 +5,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.tenants.TenantId;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -29,10 +31,12 @@ public class CustomerStore {
 
     private final DataSource dataSource;
     private final ObjectMapper mapper;
+    private final Event<CustomerChanged> changed;
 
-    CustomerStore(DataSource dataSource, ObjectMapper mapper) {
+    CustomerStore(DataSource dataSource, ObjectMapper mapper, Event<CustomerChanged> changed) {
         this.dataSource = dataSource;
         this.mapper = mapper;
+        this.changed = changed;
     }
 
     /** The customer of a WhatsApp id, created on first sight; a profile name given replaces the stored one. */
@@ -123,7 +127,8 @@ public class CustomerStore {
 
     /** Replaces the given fields (null leaves one as it is); empty when there is no such customer. */
     @Transactional
-    public Optional<Customer> update(UUID id, String name, String phone, JsonNode preferences, JsonNode metadata) {
+    public Optional<Customer> update(TenantId tenant, UUID id, String name, String phone, JsonNode preferences,
+            JsonNode metadata) {
         String sql = """
                 UPDATE customers SET name = COALESCE(?, name), phone = COALESCE(?, phone),
                        preferences = COALESCE(?::jsonb, preferences), metadata = COALESCE(?::jsonb, metadata),
@@ -136,7 +141,11 @@ public class CustomerStore {
             ps.setString(4, metadata == null ? null : mapper.writeValueAsString(metadata));
             ps.setObject(5, id);
             List<Customer> updated = readAll(ps);
-            return updated.isEmpty() ? Optional.empty() : Optional.of(updated.get(0));
+            if (updated.isEmpty()) {
+                return Optional.empty();
+            }
+            changed.fire(new CustomerChanged(tenant, id, false, updated.get(0).updatedAt()));
+            return Optional.of(updated.get(0));
         } catch (SQLException | JsonProcessingException e) {
             throw new IllegalStateException("could not update a customer", e);
         }
@@ -144,11 +153,15 @@ public class CustomerStore {
 
     /** Deletes the profile; the customer's sessions keep their (erased) logs, unlinked. */
     @Transactional
-    public boolean delete(UUID id) {
+    public boolean delete(TenantId tenant, UUID id) {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement("DELETE FROM customers WHERE id = ?")) {
             ps.setObject(1, id);
-            return ps.executeUpdate() == 1;
+            boolean deleted = ps.executeUpdate() == 1;
+            if (deleted) {
+                changed.fire(new CustomerChanged(tenant, id, true, Instant.now()));
+            }
+            return deleted;
         } catch (SQLException e) {
             throw new IllegalStateException("could not delete a customer", e);
         }

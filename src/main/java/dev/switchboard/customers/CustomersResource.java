@@ -121,7 +121,7 @@ public class CustomersResource {
         }
         requireObject(changes.preferences(), "preferences");
         requireObject(changes.metadata(), "metadata");
-        return customers.update(customerId, name, phone, changes.preferences(), changes.metadata())
+        return customers.update(tenant.get(), customerId, name, phone, changes.preferences(), changes.metadata())
                 .orElseThrow(() -> ProblemException.notFound("No customer " + id + "."));
     }
 
@@ -136,7 +136,7 @@ public class CustomersResource {
         for (SessionStore.CustomerSession session : owned) {
             erasure.erase(new SessionAddress(tenant.get(), session.channel(), session.key()));
         }
-        customers.delete(customer.id());
+        customers.delete(tenant.get(), customer.id());
         AUDIT.infof("customer %s of tenant %s erased with %d sessions", customer.id(), tenant.get(), owned.size());
         return Response.noContent().build();
     }
