@@ -7,13 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.support.ChatClient;
 import dev.switchboard.support.Tenants;
+import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
+import jakarta.inject.Inject;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -59,5 +62,37 @@ class IngressRateLimitTest {
             }
             assertEquals("rate_limited", frame.path("code").asText());
         }
+    }
+
+    @Inject
+    RedisDataSource redis;
+
+    @Test
+    void theBucketIsInRedisSharedByEveryNode() {
+        Tenants.Credentials tenant = Tenants.create("shared-bucket-" + UUID.randomUUID());
+        // another node took every token a moment ago (its clock: the bucket's "at" is Redis's)
+        redis.hash(String.class).hset(IngressRateLimiter.key(new TenantId(UUID.fromString(tenant.tenantId()))),
+                Map.of("tokens", "0", "at", "99999999999999"));
+        Response refused = send(tenant, "shared");
+        assertEquals(429, refused.statusCode(), "this node's own bucket would still be full");
+    }
+
+    @Test
+    void aRedisThatDoesNotAnswerLeavesEachNodeItsOwnBucket() {
+        Tenants.Credentials tenant = Tenants.create("redis-paused-" + UUID.randomUUID());
+        double before = fallbacks();
+        redis.execute("CLIENT", "PAUSE", "2000", "ALL");
+        assertEquals(202, send(tenant, "paused").statusCode(), "decided here within the budget, not failed");
+        assertTrue(fallbacks() > before);
+        for (int i = 0; i < 10; i++) {
+            send(tenant, "paused");
+        }
+        assertEquals(429, send(tenant, "paused").statusCode(), "the local bucket still limits");
+    }
+
+    private static double fallbacks() {
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        return metrics.lines().filter(l -> l.startsWith("switchboard_rate_limit_local_fallbacks_total"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 }
