@@ -1,12 +1,10 @@
 package dev.switchboard.cluster;
 
 import dev.switchboard.events.EventAppended;
-import dev.switchboard.ops.RedisSubscription;
+import dev.switchboard.ops.RedisChannels;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.pubsub.ReactivePubSubCommands;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
-import io.quarkus.scheduler.Scheduled;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
@@ -18,32 +16,20 @@ import jakarta.enterprise.event.TransactionPhase;
  * (Redis down) costs that latency only: the sweep finds the work anyway.
  */
 @ApplicationScoped
+@Startup // listens on Redis from the start, whether or not anything here has been used yet
 class WorkAnnouncements {
     static final String CHANNEL = "switchboard:work";
 
     private final ReactivePubSubCommands<String> pubsub;
     private final Leases leases;
     private final Event<WorkAnnounced> announced;
-    private final RedisSubscription subscription;
 
-    WorkAnnouncements(ReactiveRedisDataSource redis, Leases leases, Event<WorkAnnounced> announced) {
+    WorkAnnouncements(ReactiveRedisDataSource redis, RedisChannels channels, Leases leases,
+            Event<WorkAnnounced> announced) {
         this.pubsub = redis.pubsub(String.class);
-        this.subscription = new RedisSubscription(pubsub, CHANNEL, this::onAnnouncement);
         this.leases = leases;
         this.announced = announced;
-    }
-
-    void start(@Observes StartupEvent ignored) {
-        subscription.renewIfLost();
-    }
-
-    void stop(@Observes ShutdownEvent ignored) {
-        subscription.stop();
-    }
-
-    @Scheduled(every = "${switchboard.cluster.renew-interval:2s}")
-    void keepSubscribed() {
-        subscription.renewIfLost();
+        channels.listen(CHANNEL, this::onAnnouncement);
     }
 
     void onAppended(@Observes(during = TransactionPhase.AFTER_SUCCESS) EventAppended appended) {

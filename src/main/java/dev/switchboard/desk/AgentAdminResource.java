@@ -94,14 +94,13 @@ public class AgentAdminResource {
     @DELETE
     @Path("/{agentId}")
     @Operation(summary = "Deactivate a desk agent", description = "The token stops working at once and the agent's "
-            + "desk sockets on this node are closed. 204; 404 when the tenant has no such active agent.")
+            + "desk sockets are closed, on every node. 204; 404 when the tenant has no such active agent.")
     public Response deactivate(@PathParam("tenantId") String tenantId, @PathParam("agentId") String agentId) {
         TenantId tenant = tenant(tenantId);
         UUID id = Params.pathId(agentId, "No agent " + agentId + ".");
         if (!DatabaseScope.asTenant(tenant, () -> agents.deactivate(tenant, id))) {
             throw ProblemException.notFound("No active agent " + agentId + ".");
         }
-        connections.closeAgent(id);
         return Response.noContent().build();
     }
 

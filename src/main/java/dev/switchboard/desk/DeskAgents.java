@@ -3,6 +3,9 @@ package dev.switchboard.desk;
 import dev.switchboard.tenants.KeyHash;
 import dev.switchboard.tenants.TenantId;
 import io.quarkus.runtime.annotations.RegisterForReflection;
+import dev.switchboard.ops.Invalidations;
+import dev.switchboard.ops.NodeCache;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.security.SecureRandom;
@@ -11,6 +14,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -21,17 +25,23 @@ import javax.sql.DataSource;
 
 /**
  * The {@code agents} table. A token is shown once and stored as its SHA-256; a deactivated agent's
- * token stops working at once (looked up on every request, never cached).
+ * token stops working at once on every node: its deactivation is announced ({@link Invalidations}),
+ * which empties the token cache everywhere and closes the agent's desk sockets on every node.
  */
 @ApplicationScoped
 public class DeskAgents {
     static final String TOKEN_PREFIX = "sba_";
+    static final String CACHE = "agent-tokens";
 
     private final DataSource dataSource;
     private final SecureRandom random = new SecureRandom();
+    private final NodeCache<String, Optional<DeskAgent>> byTokenHash;
+    private final Invalidations invalidations;
 
-    DeskAgents(DataSource dataSource) {
+    DeskAgents(DataSource dataSource, Invalidations invalidations) {
         this.dataSource = dataSource;
+        this.invalidations = invalidations;
+        this.byTokenHash = invalidations.cache(CACHE, Duration.ofSeconds(30), 100_000);
     }
 
     /** Thrown when the email belongs to another agent of the tenant. */
@@ -110,16 +120,21 @@ public class DeskAgents {
                 "UPDATE agents SET deactivated_at = now() WHERE id = ? AND tenant_id = ? AND deactivated_at IS NULL")) {
             ps.setObject(1, id);
             ps.setObject(2, tenant.value());
-            return ps.executeUpdate() == 1;
+            boolean deactivated = ps.executeUpdate() == 1;
+            if (deactivated) {
+                invalidations.announce(CACHE, id.toString());
+            }
+            return deactivated;
         } catch (SQLException e) {
             throw new IllegalStateException("could not deactivate agent " + id, e);
         }
     }
 
-    /** The active agent a token belongs to. */
-    @Transactional
+    /** The active agent a token belongs to (unknown tokens are not remembered: they may be guesses). */
     Optional<DeskAgent> byToken(String token) {
-        return one("token_hash = ?", KeyHash.of(token));
+        String hash = KeyHash.of(token);
+        return byTokenHash.get(hash, () -> QuarkusTransaction.joiningExisting().call(() -> one("token_hash = ?", hash)),
+                Optional::isPresent);
     }
 
     /** An active agent of the current tenant (row-level security keeps it to the request's tenant). */

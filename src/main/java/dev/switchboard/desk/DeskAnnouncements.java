@@ -1,17 +1,14 @@
 package dev.switchboard.desk;
 
-import dev.switchboard.ops.RedisSubscription;
+import dev.switchboard.ops.RedisChannels;
 import dev.switchboard.tenants.TenantId;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.pubsub.ReactivePubSubCommands;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
-import io.quarkus.scheduler.Scheduled;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
-import jakarta.enterprise.event.Observes;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +21,7 @@ import java.util.UUID;
  * announcement costs latency only, as followers also poll.
  */
 @ApplicationScoped
+@Startup // listens on Redis from the start, whether or not anything here has been used yet
 class DeskAnnouncements {
     static final String CHANNEL = "switchboard:desk";
 
@@ -33,34 +31,23 @@ class DeskAnnouncements {
 
     private final String node = UUID.randomUUID().toString();
     private final ReactivePubSubCommands<String> pubsub;
-    private final RedisSubscription subscription;
+    private final RedisChannels channels;
     private final Event<Numbered> numbered;
     private final Counter publishFailures;
 
-    DeskAnnouncements(ReactiveRedisDataSource redis, Event<Numbered> numbered, MeterRegistry metrics) {
+    DeskAnnouncements(ReactiveRedisDataSource redis, RedisChannels channels, Event<Numbered> numbered,
+            MeterRegistry metrics) {
         this.pubsub = redis.pubsub(String.class);
         this.numbered = numbered;
-        this.subscription = new RedisSubscription(pubsub, CHANNEL, this::onAnnouncement);
+        this.channels = channels;
+        channels.listen(CHANNEL, this::onAnnouncement);
         this.publishFailures = Counter.builder("switchboard.desk.cross.node.announcements")
                 .tag("outcome", "failed").description("Desk feed announcements Redis did not take")
                 .register(metrics);
     }
 
-    void start(@Observes StartupEvent ignored) {
-        subscription.renewIfLost();
-    }
-
-    void stop(@Observes ShutdownEvent ignored) {
-        subscription.stop();
-    }
-
-    @Scheduled(every = "${switchboard.cluster.renew-interval:2s}")
-    void keepSubscribed() {
-        subscription.renewIfLost();
-    }
-
     boolean subscribed() {
-        return subscription.subscribed();
+        return channels.subscribed();
     }
 
     /** One announcement per tenant of a numbered batch: its last cursor. Never waits for Redis. */

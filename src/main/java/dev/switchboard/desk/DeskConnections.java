@@ -1,7 +1,9 @@
 package dev.switchboard.desk;
 
+import dev.switchboard.ops.Invalidations;
 import dev.switchboard.tenants.TenantId;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -62,6 +64,13 @@ class DeskConnections {
     OptionalLong floor(TenantId tenant) {
         return byId.values().stream().filter(c -> c.agent().tenant().equals(tenant)).mapToLong(DeskConnection::sent)
                 .min();
+    }
+
+    /** An agent deactivated on any node: its sockets here close at once. */
+    void onDeactivated(@Observes Invalidations.Invalidated invalidated) {
+        if (DeskAgents.CACHE.equals(invalidated.cache()) && !invalidated.key().isEmpty()) {
+            closeAgent(UUID.fromString(invalidated.key()));
+        }
     }
 
     /** A deactivated agent's sockets are closed at once. */

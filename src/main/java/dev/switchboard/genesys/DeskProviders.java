@@ -2,6 +2,8 @@ package dev.switchboard.genesys;
 
 import dev.switchboard.desk.DeskAgent;
 import dev.switchboard.desk.DeskAgents;
+import dev.switchboard.ops.Invalidations;
+import dev.switchboard.ops.NodeCache;
 import dev.switchboard.secrets.SecretBox;
 import dev.switchboard.tenants.TenantId;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,21 +13,18 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 
 /**
  * The {@code desk_providers} table: which desk each tenant uses. Every processed event of a tenant
  * asks whether its desk is Genesys, and every Genesys webhook looks its desk up, so both are cached
- * for a few seconds, opened; a change on this node clears the cache at once.
+ * for a while, opened; a change clears the cache on every node ({@link NodeCache}).
  */
 @ApplicationScoped
 class DeskProviders {
-    private static final Duration CACHE_TTL = Duration.ofSeconds(5);
     private static final String COLUMNS = "id, tenant_id, provider, region, integration_id, client_id, client_secret, "
             + "webhook_secret, agent_id";
 
@@ -36,23 +35,21 @@ class DeskProviders {
     record Setting(UUID id, TenantId tenant, DeskProvider provider, UUID agentId, Optional<GenesysDesk> genesys) {
     }
 
-    private record Cached(Optional<Setting> setting, Instant expiresAt) {
-    }
-
     private final DataSource dataSource;
     private final SecretBox secrets;
     private final DeskAgents agents;
-    private final ConcurrentHashMap<Object, Cached> cache = new ConcurrentHashMap<>();
+    private final NodeCache<Object, Optional<Setting>> cache;
 
-    DeskProviders(DataSource dataSource, SecretBox secrets, DeskAgents agents) {
+    DeskProviders(DataSource dataSource, SecretBox secrets, DeskAgents agents, Invalidations invalidations) {
         this.dataSource = dataSource;
         this.secrets = secrets;
         this.agents = agents;
+        this.cache = invalidations.cache("desk-providers", Duration.ofSeconds(30), 10_000);
     }
 
-    /** Forgets cached settings: called after a change commits, so no reader re-cached the old row meanwhile. */
+    /** Forgets cached settings on every node: called after a change commits. */
     void forget() {
-        cache.clear();
+        cache.invalidateEverywhere();
     }
 
     /** The tenant's Genesys desk, when that is its provider. */
@@ -105,25 +102,13 @@ class DeskProviders {
         } catch (SQLException e) {
             throw new IllegalStateException("could not save the desk of tenant " + tenant, e);
         }
-        cache.clear();
+        cache.invalidateEverywhere();
         return new Setting(id, tenant, provider, agentId, genesys ? Optional.of(new GenesysDesk(id, tenant, region,
                 integrationId, clientId, clientSecret, webhookSecret, agentId)) : Optional.empty());
     }
 
     private Optional<Setting> cached(Object key, Supplier<Optional<Setting>> load, boolean rememberMisses) {
-        Instant now = Instant.now();
-        Cached hit = cache.get(key);
-        if (hit != null && hit.expiresAt().isAfter(now)) {
-            return hit.setting();
-        }
-        if (cache.size() > 10_000) {
-            cache.clear();
-        }
-        Optional<Setting> loaded = load.get();
-        if (loaded.isPresent() || rememberMisses) {
-            cache.put(key, new Cached(loaded, now.plus(CACHE_TTL)));
-        }
-        return loaded;
+        return cache.get(key, load, loaded -> loaded.isPresent() || rememberMisses);
     }
 
     private Optional<Setting> one(String condition, Object key) {

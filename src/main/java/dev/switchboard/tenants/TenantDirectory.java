@@ -1,5 +1,7 @@
 package dev.switchboard.tenants;
 
+import dev.switchboard.ops.Invalidations;
+import dev.switchboard.ops.NodeCache;
 import dev.switchboard.ops.ProblemException;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.scheduler.Scheduled;
@@ -22,19 +24,19 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 @ApplicationScoped
 public class TenantDirectory {
-    private static final Duration CACHE_TTL = Duration.ofSeconds(30);
     private static final String KEY_PREFIX = "sb_";
 
     private final SecureRandom random = new SecureRandom();
-    private final ConcurrentHashMap<String, CachedLookup> byHash = new ConcurrentHashMap<>();
+    private final NodeCache<String, Optional<KeyMatch>> byHash;
+
+    TenantDirectory(Invalidations invalidations) {
+        this.byHash = invalidations.cache("api-keys", Duration.ofSeconds(30), 100_000);
+    }
 
     public record CreatedKey(UUID id, String key) {
     }
 
     private record KeyMatch(UUID keyId, TenantId tenant, Instant keyExpiresAt) {
-    }
-
-    private record CachedLookup(Optional<KeyMatch> match, Instant expiresAt) {
     }
 
     /** What the API shows of a key: never the key itself. */
@@ -97,7 +99,7 @@ public class TenantDirectory {
         key.prefix = plainKey.substring(0, Math.min(10, plainKey.length()));
         key.createdAt = Instant.now();
         key.persist();
-        byHash.remove(hash);
+        byHash.invalidateEverywhere();
         return new CreatedKey(key.id, plainKey);
     }
 
@@ -108,15 +110,7 @@ public class TenantDirectory {
         }
         String hash = KeyHash.of(presentedKey);
         Instant now = Instant.now();
-        CachedLookup cached = byHash.get(hash);
-        if (cached == null || !cached.expiresAt().isAfter(now)) {
-            if (byHash.size() > 100_000) {
-                byHash.clear();
-            }
-            cached = new CachedLookup(DatabaseScope.forAuthentication(() -> lookup(hash)), now.plus(CACHE_TTL));
-            byHash.put(hash, cached);
-        }
-        Optional<KeyMatch> match = cached.match()
+        Optional<KeyMatch> match = byHash.get(hash, () -> DatabaseScope.forAuthentication(() -> lookup(hash)))
                 .filter(m -> m.keyExpiresAt() == null || m.keyExpiresAt().isAfter(now));
         match.ifPresent(m -> lastUsed.put(m.keyId(), now));
         return match.map(KeyMatch::tenant);
@@ -136,7 +130,7 @@ public class TenantDirectory {
                 .toList();
     }
 
-    /** Revokes a key at once (on this node; other nodes within the cache lifetime of 30 s). */
+    /** Revokes a key at once, on every node (whose caches forget it once this commits). */
     @Transactional
     public boolean revoke(UUID tenantId, UUID keyId) {
         ApiKey key = ApiKey.find("id = ?1 and tenantId = ?2", keyId, tenantId).firstResult();
@@ -146,7 +140,7 @@ public class TenantDirectory {
         if (key.revokedAt == null) {
             key.revokedAt = Instant.now();
         }
-        byHash.clear();
+        byHash.invalidateEverywhere();
         return true;
     }
 
@@ -165,7 +159,7 @@ public class TenantDirectory {
         if (old.expiresAt == null || old.expiresAt.isAfter(end)) {
             old.expiresAt = end;
         }
-        byHash.clear();
+        byHash.invalidateEverywhere();
         return Optional.of(createApiKey(tenantId));
     }
 

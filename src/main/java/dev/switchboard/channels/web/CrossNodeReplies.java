@@ -2,7 +2,7 @@ package dev.switchboard.channels.web;
 
 import dev.switchboard.outbox.Effect;
 import dev.switchboard.outbox.EffectsCommitted;
-import dev.switchboard.ops.RedisSubscription;
+import dev.switchboard.ops.RedisChannels;
 import dev.switchboard.outbox.Outbox;
 import dev.switchboard.sessions.SessionAddress;
 import dev.switchboard.tenants.DatabaseScope;
@@ -11,8 +11,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.pubsub.ReactivePubSubCommands;
 import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
-import io.quarkus.scheduler.Scheduled;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
@@ -34,6 +33,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * degraded; the subscription is renewed when Redis is back.
  */
 @ApplicationScoped
+@Startup // listens on Redis from the start, whether or not anything here has been used yet
 public class CrossNodeReplies {
     static final String CHANNEL = "switchboard:replies";
     private static final int PAGE = 200;
@@ -43,7 +43,7 @@ public class CrossNodeReplies {
     private final ConnectionRegistry registry;
     private final Outbox outbox;
     private final MeterRegistry metrics;
-    private final RedisSubscription subscription;
+    private final RedisChannels channels;
     private final AtomicLong publishFailures = new AtomicLong();
     private volatile boolean publishing = true;
     /** Reads for announced replies, off Redis's event loop; bounded: beyond it, resumes catch up. */
@@ -54,27 +54,18 @@ public class CrossNodeReplies {
                 return t;
             }, new ThreadPoolExecutor.AbortPolicy());
 
-    CrossNodeReplies(ReactiveRedisDataSource redis, ConnectionRegistry registry, Outbox outbox, MeterRegistry metrics) {
+    CrossNodeReplies(ReactiveRedisDataSource redis, RedisChannels channels, ConnectionRegistry registry, Outbox outbox,
+            MeterRegistry metrics) {
         this.pubsub = redis.pubsub(String.class);
-        this.subscription = new RedisSubscription(pubsub, CHANNEL, this::onAnnouncement);
+        this.channels = channels;
+        channels.listen(CHANNEL, this::onAnnouncement);
         this.registry = registry;
         this.outbox = outbox;
         this.metrics = metrics;
     }
 
-    void start(@Observes StartupEvent ignored) {
-        subscription.renewIfLost();
-    }
-
     void stop(@Observes ShutdownEvent ignored) {
         readers.shutdownNow();
-        subscription.stop();
-    }
-
-    /** Renews a lost subscription (Redis restarted, or was down at start). */
-    @Scheduled(every = "${switchboard.web.cross-node-resubscribe-interval:5s}")
-    void keepSubscribed() {
-        subscription.renewIfLost();
     }
 
     /** Runs on the committing thread: hands the announcement to Redis and returns. */
@@ -125,7 +116,7 @@ public class CrossNodeReplies {
     }
 
     boolean subscribed() {
-        return subscription.subscribed();
+        return channels.subscribed();
     }
 
     boolean publishing() {

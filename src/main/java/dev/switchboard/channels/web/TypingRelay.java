@@ -1,14 +1,12 @@
 package dev.switchboard.channels.web;
 
 import dev.switchboard.conversations.AgentTyping;
-import dev.switchboard.ops.RedisSubscription;
+import dev.switchboard.ops.RedisChannels;
 import dev.switchboard.sessions.SessionAddress;
 import dev.switchboard.tenants.TenantId;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.pubsub.ReactivePubSubCommands;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
-import io.quarkus.scheduler.Scheduled;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.UUID;
@@ -19,6 +17,7 @@ import java.util.UUID;
  * stored).
  */
 @ApplicationScoped
+@Startup // listens on Redis from the start, whether or not anything here has been used yet
 class TypingRelay {
     static final String CHANNEL = "switchboard:typing";
 
@@ -26,26 +25,13 @@ class TypingRelay {
     private final ConnectionRegistry registry;
     private final ServerFrames frames;
     private final ReactivePubSubCommands<String> pubsub;
-    private final RedisSubscription subscription;
 
-    TypingRelay(ConnectionRegistry registry, ServerFrames frames, ReactiveRedisDataSource redis) {
+    TypingRelay(ConnectionRegistry registry, ServerFrames frames, ReactiveRedisDataSource redis,
+            RedisChannels channels) {
         this.registry = registry;
         this.frames = frames;
         this.pubsub = redis.pubsub(String.class);
-        this.subscription = new RedisSubscription(pubsub, CHANNEL, this::onAnnouncement);
-    }
-
-    void start(@Observes StartupEvent ignored) {
-        subscription.renewIfLost();
-    }
-
-    void stop(@Observes ShutdownEvent ignored) {
-        subscription.stop();
-    }
-
-    @Scheduled(every = "${switchboard.web.cross-node-resubscribe-interval:5s}")
-    void keepSubscribed() {
-        subscription.renewIfLost();
+        channels.listen(CHANNEL, this::onAnnouncement);
     }
 
     void onTyping(@Observes AgentTyping typing) {

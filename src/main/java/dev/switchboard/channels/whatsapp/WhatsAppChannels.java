@@ -1,5 +1,7 @@
 package dev.switchboard.channels.whatsapp;
 
+import dev.switchboard.ops.Invalidations;
+import dev.switchboard.ops.NodeCache;
 import dev.switchboard.secrets.SecretBox;
 import dev.switchboard.tenants.TenantId;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -9,12 +11,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 
@@ -36,26 +36,21 @@ class WhatsAppChannels {
 
     /**
      * Every webhook and every send looks its channel up: kept for a few seconds, opened, so that the hot
-     * path costs no query and no decryption. A change on this node clears it at once; other nodes see
-     * it within {@link #CACHE_TTL}.
+     * path costs no query and no decryption. A change clears it on every node ({@link NodeCache}).
      */
-    private static final Duration CACHE_TTL = Duration.ofSeconds(5);
-
-    private record Cached(Optional<WhatsAppChannel> channel, Instant expiresAt) {
-    }
-
     private final DataSource dataSource;
     private final SecretBox secrets;
-    private final ConcurrentHashMap<Object, Cached> cache = new ConcurrentHashMap<>();
+    private final NodeCache<Object, Optional<WhatsAppChannel>> cache;
 
-    WhatsAppChannels(DataSource dataSource, SecretBox secrets) {
+    WhatsAppChannels(DataSource dataSource, SecretBox secrets, Invalidations invalidations) {
         this.dataSource = dataSource;
         this.secrets = secrets;
+        this.cache = invalidations.cache("whatsapp-channels", Duration.ofSeconds(30), 10_000);
     }
 
-    /** Forgets cached channels: called after a change commits, so no reader re-cached the old row meanwhile. */
+    /** Forgets cached channels on every node: called after a change commits. */
     void forget() {
-        cache.clear();
+        cache.invalidateEverywhere();
     }
 
     /** By the id in its webhook path (public webhooks see every tenant's channels). */
@@ -69,17 +64,7 @@ class WhatsAppChannels {
     }
 
     private Optional<WhatsAppChannel> cached(Object key, Supplier<Optional<WhatsAppChannel>> load) {
-        Instant now = Instant.now();
-        Cached hit = cache.get(key);
-        if (hit != null && hit.expiresAt().isAfter(now)) {
-            return hit.channel();
-        }
-        if (cache.size() > 10_000) {
-            cache.clear();
-        }
-        Optional<WhatsAppChannel> loaded = load.get();
-        cache.put(key, new Cached(loaded, now.plus(CACHE_TTL)));
-        return loaded;
+        return cache.get(key, load);
     }
 
     @Transactional
@@ -101,7 +86,7 @@ class WhatsAppChannels {
         } catch (SQLException e) {
             throw uniqueOr(e, "could not create a WhatsApp channel");
         }
-        cache.clear();
+        cache.invalidateEverywhere();
         return new WhatsAppChannel(id, tenant, phoneNumberId, accessToken, appSecret, verifyToken, markRead, sendRate);
     }
 
