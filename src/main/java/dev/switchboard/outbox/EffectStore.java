@@ -128,6 +128,29 @@ class EffectStore {
         }
     }
 
+    /** The seq of each session's newest effect to {@code channel} (sessions without one are left out). */
+    @Transactional
+    Map<Long, Long> latestSeqs(Collection<Long> sessionIds, String channel) {
+        String sql = "SELECT s.id, (SELECT e.seq FROM effects e WHERE e.session_id = s.id AND e.channel = ? "
+                + "ORDER BY e.seq DESC LIMIT 1) FROM unnest(?::bigint[]) AS s(id)";
+        Map<Long, Long> latest = new HashMap<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, channel);
+            ps.setArray(2, c.createArrayOf("bigint", sessionIds.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long seq = rs.getLong(2);
+                    if (!rs.wasNull()) {
+                        latest.put(rs.getLong(1), seq);
+                    }
+                }
+            }
+            return latest;
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not read the latest effects of " + sessionIds.size() + " sessions", e);
+        }
+    }
+
     /**
      * Claims due effects for delivery by this node: locks them with SKIP LOCKED so concurrent
      * sweepers on other nodes take others, and pushes their next attempt past a lease so that they

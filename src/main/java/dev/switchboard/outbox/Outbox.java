@@ -6,6 +6,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.inject.Instance;
 import jakarta.transaction.Transactional;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,6 +66,11 @@ public class Outbox {
     /** {@link #page} of the effects that go to {@code channel} only (a client's resume). */
     public List<Effect> page(long sessionId, String channel, long afterSeq, long upToSeq, int limit) {
         return store.page(sessionId, channel, afterSeq, upToSeq, limit);
+    }
+
+    /** The seq of each session's newest effect to {@code channel}: what a socket without announcements may lack. */
+    public Map<Long, Long> latestSeqs(Collection<Long> sessionIds, String channel) {
+        return store.latestSeqs(sessionIds, channel);
     }
 
     /** A channel handed this effect to its recipient outside the runner (e.g. a resume replay). */

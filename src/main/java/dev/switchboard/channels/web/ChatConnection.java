@@ -154,6 +154,18 @@ final class ChatConnection {
         deliver(effect);
     }
 
+    /** The session's id once known (-1 before). */
+    long sessionId() {
+        return sessionId;
+    }
+
+    /** The newest reply of the session is {@code latestSeq}: replays what this socket lacks (no announcement came). */
+    synchronized void catchUpTo(long latestSeq) {
+        if (!closing && !replaying && latestSeq > sentUpTo) {
+            scheduleReplay();
+        }
+    }
+
     synchronized void sendFrame(String frame) {
         write(frame);
     }

@@ -9,6 +9,10 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -103,6 +107,18 @@ class ConnectionRegistry {
 
     Set<ChatConnection> forSession(SessionAddress address) {
         return bySession.getOrDefault(address, Set.of());
+    }
+
+    /** Every connection whose session is known, by session id. */
+    Map<Long, List<ChatConnection>> bySessionId() {
+        Map<Long, List<ChatConnection>> all = new HashMap<>();
+        byId.values().forEach(connection -> {
+            long id = connection.sessionId();
+            if (id >= 0) {
+                all.computeIfAbsent(id, k -> new ArrayList<>()).add(connection);
+            }
+        });
+        return all;
     }
 
     Replays replays() {

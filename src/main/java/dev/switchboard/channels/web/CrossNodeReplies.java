@@ -7,15 +7,18 @@ import dev.switchboard.outbox.Outbox;
 import dev.switchboard.sessions.SessionAddress;
 import dev.switchboard.tenants.DatabaseScope;
 import dev.switchboard.tenants.TenantId;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.pubsub.ReactivePubSubCommands;
+import io.quarkus.scheduler.Scheduled;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -45,6 +48,7 @@ public class CrossNodeReplies {
     private final MeterRegistry metrics;
     private final RedisChannels channels;
     private final AtomicLong publishFailures = new AtomicLong();
+    private final Counter polled;
     private volatile boolean publishing = true;
     /** Reads for announced replies, off Redis's event loop; bounded: beyond it, resumes catch up. */
     private final ThreadPoolExecutor readers = new ThreadPoolExecutor(1, 2, 30, TimeUnit.SECONDS,
@@ -59,13 +63,45 @@ public class CrossNodeReplies {
         this.pubsub = redis.pubsub(String.class);
         this.channels = channels;
         channels.listen(CHANNEL, this::onAnnouncement);
+        channels.afterSubscribing(() -> {
+            try {
+                readers.execute(this::catchUp);
+            } catch (RejectedExecutionException e) {
+                // full: the next announcement or a resume catches up
+            }
+        });
         this.registry = registry;
         this.outbox = outbox;
         this.metrics = metrics;
+        this.polled = metrics.counter("switchboard.web.cross.node.polls");
     }
 
     void stop(@Observes ShutdownEvent ignored) {
         readers.shutdownNow();
+    }
+
+    /**
+     * Without the subscription no announcement arrives: every second, this node's sockets that lack
+     * their session's newest reply replay it from the database (one query for all of them); once more
+     * when the subscription is back, for what was committed in between.
+     */
+    @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void pollWhileUnsubscribed() {
+        if (!channels.subscribed()) {
+            catchUp();
+        }
+    }
+
+    private void catchUp() {
+        Map<Long, List<ChatConnection>> sockets = registry.bySessionId();
+        if (sockets.isEmpty()) {
+            return;
+        }
+        Map<Long, Long> latest = DatabaseScope.system("web: replies while Redis is away",
+                () -> outbox.latestSeqs(sockets.keySet(), SessionAddress.WEB));
+        latest.forEach((sessionId, seq) -> sockets.getOrDefault(sessionId, List.of())
+                .forEach(socket -> socket.catchUpTo(seq)));
+        polled.increment();
     }
 
     /** Runs on the committing thread: hands the announcement to Redis and returns. */

@@ -63,6 +63,32 @@ class CrossNodeRepliesTest {
     }
 
     @Test
+    void aReplyCommittedElsewhereWhileRedisWasAwayStillArrives() {
+        Tenants.Credentials tenant = Tenants.create("unannounced-" + UUID.randomUUID());
+        Eventually.within(WAIT, "subscribed to Redis", () -> given().get("/q/health/ready").then().extract()
+                .jsonPath().getBoolean("checks.find { it.name == 'redis' }.data.subscribed"));
+        try (ChatClient chat = ChatClient.connect(base, "unannounced", tenant.apiKey(), null)) {
+            chat.sendMessage("m1", "hello");
+            chat.collect(f -> ChatClient.isType(f, "message"), 1, WAIT);
+            chat.drain(Duration.ofMillis(300));
+            Db db = new Db(dataSource);
+            long session = db.count("SELECT id FROM sessions WHERE tenant_id = ?::uuid", tenant.tenantId());
+            long next = db.count("SELECT max(seq) FROM effects WHERE session_id = ?", session) + 1;
+            // Redis drops its subscribers; node B commits a reply whose announcement nobody hears
+            redis.execute("CLIENT", "KILL", "TYPE", "pubsub");
+            db.update("INSERT INTO effects (tenant_id, session_id, channel, session_key, seq, reply_to, type, payload, "
+                    + "dedupe_key, status, message_status) VALUES (?::uuid, ?, 'web', 'unannounced', ?, 1, 'message', "
+                    + "'{\"text\":\"said while Redis was away\"}', ?, 'awaiting_client', 'pending')", tenant.tenantId(),
+                    session, next, "node-b:" + UUID.randomUUID());
+            db.update("UPDATE sessions SET effect_seq = ? WHERE id = ?", next, session);
+            JsonNode reply = chat.collect(f -> ChatClient.isType(f, "message"), 1, WAIT).get(0);
+            assertEquals("said while Redis was away", reply.path("text").asText());
+        }
+        Eventually.within(WAIT, "subscribed again", () -> given().get("/q/health/ready").then().extract()
+                .jsonPath().getBoolean("checks.find { it.name == 'redis' }.data.subscribed"));
+    }
+
+    @Test
     void aPersonTypingOnAnotherNodesDeskShowsOnThisNodesSocket() {
         Tenants.Credentials tenant = Tenants.create("typing-node-" + UUID.randomUUID());
         Eventually.within(WAIT, "subscribed to Redis", () -> given().get("/q/health/ready").then().extract()
