@@ -6,6 +6,7 @@ import dev.switchboard.cluster.WorkAnnounced;
 import dev.switchboard.events.EventAppended;
 import dev.switchboard.ops.Backoff;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -51,6 +52,7 @@ public class SessionScheduler {
     private final ScheduledExecutorService retries;
     private final ConcurrentHashMap<Long, Mailbox> mailboxes = new ConcurrentHashMap<>();
     private volatile boolean running = true;
+    private final Counter fenced;
 
     SessionScheduler(SessionProcessor processor, Quarantine quarantine, ProcessingConfig config,
             MeterRegistry registry, Leases leases) {
@@ -78,6 +80,9 @@ public class SessionScheduler {
                 .register(registry);
         Gauge.builder("switchboard.processing.workers.waiting", workers, w -> w.getQueue().size())
                 .description("Sessions scheduled and waiting for a free worker").register(registry);
+        this.fenced = Counter.builder("switchboard.processing.fenced")
+                .description("Processing commits refused because this node no longer held the partition")
+                .register(registry);
     }
 
     void onAppended(@Observes(during = TransactionPhase.AFTER_SUCCESS) EventAppended appended) {
@@ -176,6 +181,7 @@ public class SessionScheduler {
         EventFailed event = t instanceof EventFailed e ? e : null;
         Throwable cause = event != null ? event.getCause() : t;
         if (cause instanceof LeaseLost) {
+            fenced.increment();
             failures.remove(sessionId); // not a failure: the partition's new owner processes the event
             return null;
         }
