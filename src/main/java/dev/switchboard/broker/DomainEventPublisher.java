@@ -3,6 +3,7 @@ package dev.switchboard.broker;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.cluster.Leases;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -14,7 +15,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -42,8 +42,9 @@ import org.jboss.logging.Logger;
 
 /**
  * Sends recorded domain events to the broker (the {@code domain-events} channel), at least once:
- * a row is marked published only after the broker confirmed it. One node publishes at a time (an
- * advisory lock held for the round). Within a stream (a conversation, a customer) events go one after
+ * a row is marked published only after the broker confirmed it. One node publishes at a time: the
+ * holder of partition 0 ({@link Leases}); while a takeover overlaps, two nodes may send the same
+ * events, deduplicated by their ids, each node's in stream order. Within a stream (a conversation, a customer) events go one after
  * the other, each sent once the previous one was confirmed, so consumers see them in order; streams
  * go side by side. A round the broker does not confirm in time marks only what was confirmed, and
  * the rest is sent again later with the same ids, after a backoff that doubles up to
@@ -52,7 +53,6 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 class DomainEventPublisher {
     private static final Logger LOG = Logger.getLogger(DomainEventPublisher.class);
-    private static final long LOCK = 0x5357_4556_4e54L; // "SWEVNT"
     private static final long CLEANUP_EVERY_NANOS = 60_000_000_000L;
 
     private final BrokerConfig config;
@@ -62,6 +62,7 @@ class DomainEventPublisher {
     @Channel("domain-events")
     @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096)
     MutinyEmitter<String> emitter;
+    private final Leases leases;
     private final Counter published;
     private final Counter failedRounds;
     private final Semaphore wake = new Semaphore(0);
@@ -77,8 +78,10 @@ class DomainEventPublisher {
     record Round(boolean mine, int published, boolean failed) {
     }
 
-    DomainEventPublisher(BrokerConfig config, DataSource dataSource, ObjectMapper mapper, MeterRegistry metrics) {
+    DomainEventPublisher(BrokerConfig config, DataSource dataSource, ObjectMapper mapper, Leases leases,
+            MeterRegistry metrics) {
         this.config = config;
+        this.leases = leases;
         this.dataSource = dataSource;
         this.mapper = mapper;
         this.published = Counter.builder("switchboard.broker.published")
@@ -145,28 +148,27 @@ class DomainEventPublisher {
         }
     }
 
-    /** One round: the oldest unpublished events, sent and confirmed, marked published in the same transaction. */
+    /**
+     * One round, on the node that holds partition 0 only: the oldest unpublished events, sent and
+     * confirmed, then marked. No transaction is open while the broker is waited for.
+     */
     Round publishOnce() {
-        return QuarkusTransaction.requiringNew().timeout((int) config.confirmTimeout().toSeconds() + 30).call(() -> {
-            try (Connection c = dataSource.getConnection()) {
-                if (!tryLock(c)) {
-                    return new Round(false, 0, false);
-                }
-                List<Row> rows = unpublished(c);
-                if (rows.isEmpty()) {
-                    return new Round(true, 0, false);
-                }
-                ConcurrentLinkedQueue<Long> confirmed = new ConcurrentLinkedQueue<>();
-                boolean failed = !sendAll(rows, confirmed);
-                List<Long> ids = new ArrayList<>(confirmed);
-                markPublished(c, ids);
-                published.increment(ids.size());
-                if (failed) {
-                    failedRounds.increment();
-                }
-                return new Round(true, ids.size(), failed);
-            }
-        });
+        if (!leases.holdsPartition(0)) {
+            return new Round(false, 0, false);
+        }
+        List<Row> rows = QuarkusTransaction.requiringNew().call(this::unpublished);
+        if (rows.isEmpty()) {
+            return new Round(true, 0, false);
+        }
+        ConcurrentLinkedQueue<Long> confirmed = new ConcurrentLinkedQueue<>();
+        boolean failed = !sendAll(rows, confirmed);
+        List<Long> ids = new ArrayList<>(confirmed);
+        QuarkusTransaction.requiringNew().run(() -> markPublished(ids));
+        published.increment(ids.size());
+        if (failed) {
+            failedRounds.increment();
+        }
+        return new Round(true, ids.size(), failed);
     }
 
     /** True when the broker confirmed every row in time; {@code confirmed} gets the ids it did confirm. */
@@ -221,19 +223,10 @@ class DomainEventPublisher {
         LOG.warnf("publishing domain events failed (%s); they stay recorded and go out later", lastFailure);
     }
 
-    private static boolean tryLock(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT pg_try_advisory_xact_lock(?)")) {
-            ps.setLong(1, LOCK);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getBoolean(1);
-            }
-        }
-    }
-
-    private List<Row> unpublished(Connection c) throws Exception {
-        try (PreparedStatement ps = c.prepareStatement("SELECT id, event_id, tenant_id, stream_key, type, payload::text, "
-                + "occurred_at FROM domain_events WHERE published_at IS NULL ORDER BY id LIMIT ?")) {
+    private List<Row> unpublished() {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT id, event_id, "
+                + "tenant_id, stream_key, type, payload::text, occurred_at FROM domain_events WHERE published_at IS NULL "
+                + "ORDER BY id LIMIT ?")) {
             ps.setInt(1, config.batchSize());
             List<Row> rows = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
@@ -244,18 +237,21 @@ class DomainEventPublisher {
                 }
             }
             return rows;
+        } catch (SQLException | java.io.IOException e) {
+            throw new IllegalStateException("could not read unpublished domain events", e);
         }
     }
 
-    private static void markPublished(Connection c, List<Long> ids) throws SQLException {
+    private void markPublished(List<Long> ids) {
         if (ids.isEmpty()) {
             return;
         }
-        Array array = c.createArrayOf("bigint", ids.toArray());
-        try (PreparedStatement ps = c.prepareStatement(
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "UPDATE domain_events SET published_at = now() WHERE id = ANY(?)")) {
-            ps.setArray(1, array);
+            ps.setArray(1, c.createArrayOf("bigint", ids.toArray()));
             ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not mark " + ids.size() + " domain events published", e);
         }
     }
 

@@ -88,6 +88,11 @@ public class Leases {
     }
 
     /** Whether this node owns the session's partition now (as far as it knows: {@link #fence} is the proof). */
+    /** Whether this node holds {@code partition} now (as far as it knows: the fence is what decides). */
+    public boolean holdsPartition(int partition) {
+        return owned.containsKey(partition);
+    }
+
     public boolean owns(long sessionId) {
         return owned.containsKey(partitionOf(sessionId));
     }

@@ -30,7 +30,8 @@ import java.util.concurrent.locks.LockSupport;
 public final class FailoverLoad {
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).executor(Executors.newFixedThreadPool(4)).build();
-    private static final int ATTEMPTS = 60;
+    /** 40 s of retries: a key whose request died with its node stays locked for the 30 s lock timeout (409). */
+    private static final int ATTEMPTS = 160;
 
     private FailoverLoad() {
     }
@@ -58,6 +59,7 @@ public final class FailoverLoad {
         AtomicInteger accepted = new AtomicInteger();
         AtomicInteger retries = new AtomicInteger();
         AtomicInteger gaveUp = new AtomicInteger();
+        java.util.Map<Integer, Integer> lastStatuses = new java.util.concurrent.ConcurrentHashMap<>();
         long interval = (long) (1e9 / rate);
         long start = System.nanoTime();
         long end = start + seconds * 1_000_000_000L;
@@ -81,14 +83,17 @@ public final class FailoverLoad {
                     latency.recordNanos(System.nanoTime() - intended);
                 } else {
                     gaveUp.incrementAndGet();
+                    lastStatuses.merge(failure == null ? status : -1, 1, Integer::sum);
                 }
                 return null;
             }));
         }
         CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).join();
         ObjectNode result = latency.toJson();
-        return result.put("sent", sent.size()).put("accepted", accepted.get()).put("retries", retries.get())
+        result.put("sent", sent.size()).put("accepted", accepted.get()).put("retries", retries.get())
                 .put("errors", gaveUp.get());
+        lastStatuses.forEach((status, n) -> result.with("gaveUpWith").put(String.valueOf(status), n));
+        return result;
     }
 
     /** The same request (the same Idempotency-Key) until the service accepts it: a dead node's connection, a 5xx. */
