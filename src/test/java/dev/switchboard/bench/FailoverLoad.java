@@ -92,7 +92,8 @@ public final class FailoverLoad {
         ObjectNode result = latency.toJson();
         result.put("sent", sent.size()).put("accepted", accepted.get()).put("retries", retries.get())
                 .put("errors", gaveUp.get());
-        lastStatuses.forEach((status, n) -> result.with("gaveUpWith").put(String.valueOf(status), n));
+        ObjectNode gaveUpWith = result.putObject("gaveUpWith");
+        lastStatuses.forEach((status, n) -> gaveUpWith.put(String.valueOf(status), n));
         return result;
     }
 
