@@ -3,7 +3,7 @@
 # (REST and WebSockets), and the load through it. Needs haproxy (Debian package), RabbitMQ and Redis on
 # localhost, and root for the Redis and RabbitMQ restarts. Reports to bench/results/nodes-*/report.md.
 #
-#   bench/two-nodes.sh                        # about 6 minutes
+#   bench/two-nodes.sh                        # about 9 minutes
 #   BENCH_SECONDS=10 bench/two-nodes.sh       # a quicker look
 #
 # 1. replies across nodes: reply p99 at $RATE msg/s through HAProxy, two nodes against one
@@ -115,6 +115,9 @@ log "two nodes behind HAProxy"
 start_node b $B
 PID_B=$NODE_PID
 balanced
+# node B starts cold: its JIT warms up under the same load first, as node A's did in the runs above
+loadgen --url "http://localhost:$LB" --key "$KEY" --mode open --rate "$RATE" --sessions 64 --warmup 5 \
+  --duration "$SECS" --label across-warmup
 loadgen --url "http://localhost:$LB" --key "$KEY" --mode open --rate "$RATE" --sessions 64 --warmup 5 \
   --duration "$SECS" --label across
 ACROSS_P99=$(last "$OUT/loadgen.jsonl" replyMs.p99)
