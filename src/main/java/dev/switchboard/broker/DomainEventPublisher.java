@@ -44,9 +44,9 @@ import org.jboss.logging.Logger;
  * Sends recorded domain events to the broker (the {@code domain-events} channel), at least once:
  * a row is marked published only after the broker confirmed it. One node publishes at a time: the
  * holder of partition 0 ({@link Leases}); while a takeover overlaps, two nodes may send the same
- * events, deduplicated by their ids, each node's in stream order. Within a stream (a conversation, a customer) events go one after
- * the other, each sent once the previous one was confirmed, so consumers see them in order; streams
- * go side by side. A round the broker does not confirm in time marks only what was confirmed, and
+ * events (consumers deduplicate them by id). Within a stream (a conversation, a customer) events go
+ * one after the other, each sent once the previous one was confirmed, so consumers see them in
+ * order; streams go side by side. A round the broker does not confirm in time marks only what was confirmed, and
  * the rest is sent again later with the same ids, after a backoff that doubles up to
  * {@code max-backoff}: a broker outage delays events, it never loses one.
  */
@@ -58,10 +58,6 @@ class DomainEventPublisher {
     private final BrokerConfig config;
     private final DataSource dataSource;
     private final ObjectMapper mapper;
-    @Inject
-    @Channel("domain-events")
-    @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096)
-    MutinyEmitter<String> emitter;
     private final Leases leases;
     private final Counter published;
     private final Counter failedRounds;
@@ -70,11 +66,15 @@ class DomainEventPublisher {
     private volatile String lastFailure;
     private volatile Instant lastFailureAt;
     private Thread thread;
+    @Inject
+    @Channel("domain-events")
+    @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096)
+    MutinyEmitter<String> emitter;
 
     private record Row(long id, UUID eventId, UUID tenant, UUID stream, String type, JsonNode payload, Instant at) {
     }
 
-    /** What a round did: whether this node held the lock, what it published, whether the broker failed it. */
+    /** What a round did: whether this node publishes (holds partition 0), how many, whether the broker failed it. */
     record Round(boolean mine, int published, boolean failed) {
     }
 
