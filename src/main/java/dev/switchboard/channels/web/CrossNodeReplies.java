@@ -50,8 +50,12 @@ public class CrossNodeReplies {
     private final AtomicLong publishFailures = new AtomicLong();
     private final Counter polled;
     private volatile boolean publishing = true;
-    /** Reads for announced replies, off Redis's event loop; bounded: beyond it, resumes catch up. */
-    private final ThreadPoolExecutor readers = new ThreadPoolExecutor(1, 2, 30, TimeUnit.SECONDS,
+    /**
+     * Reads for announced replies, off Redis's event loop; bounded: beyond it, resumes catch up. Four
+     * threads from the start: a pool grows past its core size only when its queue is full, so one core
+     * thread had read every cross-node reply in turn.
+     */
+    private final ThreadPoolExecutor readers = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS,
             new ArrayBlockingQueue<>(10_000), r -> {
                 Thread t = new Thread(r, "cross-node-replies");
                 t.setDaemon(true);
@@ -74,6 +78,7 @@ public class CrossNodeReplies {
         this.outbox = outbox;
         this.metrics = metrics;
         this.polled = metrics.counter("switchboard.web.cross.node.polls");
+        readers.allowCoreThreadTimeOut(true);
     }
 
     void stop(@Observes ShutdownEvent ignored) {
