@@ -100,6 +100,10 @@ public class GenesysWebhookResource {
         return Response.ok().build();
     }
 
+    private static boolean withPeople(ConversationStatus status) {
+        return status == ConversationStatus.PENDING || status == ConversationStatus.OPEN;
+    }
+
     private String handle(GenesysDesk desk, JsonNode message) {
         String type = message.path("type").asText();
         if ("Receipt".equals(type)) {
@@ -110,9 +114,11 @@ public class GenesysWebhookResource {
             return "unknown_customer";
         }
         Optional<Conversation> conversation = conversations.latest(session.get().id());
-        if (conversation.isEmpty() || conversation.get().status() == ConversationStatus.RESOLVED
+        // ended, or given back to the bot (its disconnect in Genesys may still be on its way): Genesys no
+        // longer speaks for it
+        if (conversation.isEmpty() || !withPeople(conversation.get().status())
                 || genesysConversations.openOf(session.get().id()).isEmpty()) {
-            return "not_with_genesys"; // ended, or given back to the bot: Genesys no longer speaks for it
+            return "not_with_genesys";
         }
         String agentName = agentName(message.path("channel").path("from"));
         if ("Event".equals(type)) {

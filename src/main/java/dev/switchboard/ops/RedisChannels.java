@@ -28,7 +28,7 @@ import org.jboss.logging.Logger;
 public class RedisChannels {
     private static final Logger LOG = Logger.getLogger(RedisChannels.class);
     private static final String PATTERN = "switchboard:*";
-    private static final long ATTEMPT_TIMEOUT_NANOS = 10_000_000_000L;
+    private static final long ATTEMPT_TIMEOUT_NANOS = 3_000_000_000L;
 
     private final ReactivePubSubCommands<String> pubsub;
     private final Map<String, Consumer<String>> listeners = new ConcurrentHashMap<>();
