@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.cluster.Leases;
+import dev.switchboard.ops.LoopThread;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -62,10 +63,9 @@ class DomainEventPublisher {
     private final Counter published;
     private final Counter failedRounds;
     private final Semaphore wake = new Semaphore(0);
-    private volatile boolean running;
     private volatile String lastFailure;
     private volatile Instant lastFailureAt;
-    private Thread thread;
+    private final LoopThread loop = new LoopThread("domain-event-publisher");
     @Inject
     @Channel("domain-events")
     @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096)
@@ -98,17 +98,11 @@ class DomainEventPublisher {
         if (!config.enabled()) {
             return;
         }
-        running = true;
-        thread = new Thread(this::run, "domain-event-publisher");
-        thread.setDaemon(true);
-        thread.start();
+        loop.start(this::run);
     }
 
     void stop(@Observes ShutdownEvent ignored) {
-        running = false;
-        if (thread != null) {
-            thread.interrupt();
-        }
+        loop.stop();
     }
 
     /** The last failure's kind (never its message, which may quote the broker) and when, or null. */
@@ -123,7 +117,7 @@ class DomainEventPublisher {
     private void run() {
         long backoffMillis = 0;
         long cleanedAt = System.nanoTime();
-        while (running) {
+        while (loop.running()) {
             try {
                 long waitMillis = backoffMillis > 0 ? backoffMillis : config.pollInterval().toMillis();
                 wake.tryAcquire(waitMillis, TimeUnit.MILLISECONDS);

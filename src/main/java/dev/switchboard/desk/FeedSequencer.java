@@ -3,6 +3,7 @@ package dev.switchboard.desk;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.ops.LoopThread;
 import dev.switchboard.tenants.TenantId;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
@@ -57,8 +58,7 @@ class FeedSequencer {
     private final Semaphore wake = new Semaphore(0);
     /** Tenants another node's sequencer announced; read by the follower. */
     private final Set<TenantId> announced = ConcurrentHashMap.newKeySet();
-    private volatile boolean running;
-    private Thread thread;
+    private final LoopThread loop = new LoopThread("desk-feed-sequencer");
     private long followedAt;
 
     FeedSequencer(DataSource dataSource, ObjectMapper mapper, DeskConnections connections,
@@ -81,21 +81,15 @@ class FeedSequencer {
     }
 
     void start(@Observes StartupEvent ignored) {
-        running = true;
-        thread = new Thread(this::run, "desk-feed-sequencer");
-        thread.setDaemon(true);
-        thread.start();
+        loop.start(this::run);
     }
 
     void stop(@Observes ShutdownEvent ignored) {
-        running = false;
-        if (thread != null) {
-            thread.interrupt();
-        }
+        loop.stop();
     }
 
     private void run() {
-        while (running) {
+        while (loop.running()) {
             try {
                 // woken by a commit; the poll covers other nodes' writes and a missed signal
                 wake.tryAcquire(200, TimeUnit.MILLISECONDS);

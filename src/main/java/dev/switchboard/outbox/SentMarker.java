@@ -1,5 +1,6 @@
 package dev.switchboard.outbox;
 
+import dev.switchboard.ops.LoopThread;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,8 +23,7 @@ class SentMarker {
 
     private final EffectStore store;
     private final LinkedBlockingQueue<Long> queue = new LinkedBlockingQueue<>();
-    private volatile boolean running;
-    private Thread thread;
+    private final LoopThread loop = new LoopThread("outbox-sent-marker");
 
     SentMarker(EffectStore store) {
         this.store = store;
@@ -34,22 +34,16 @@ class SentMarker {
     }
 
     void start(@Observes StartupEvent ignored) {
-        running = true;
-        thread = new Thread(this::run, "outbox-sent-marker");
-        thread.setDaemon(true);
-        thread.start();
+        loop.start(this::run);
     }
 
     void stop(@Observes ShutdownEvent ignored) {
-        running = false;
-        if (thread != null) {
-            thread.interrupt();
-        }
+        loop.stop();
         flush();
     }
 
     private void run() {
-        while (running) {
+        while (loop.running()) {
             try {
                 Long first = queue.poll(1, TimeUnit.SECONDS);
                 if (first != null) {

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.locks.LockSupport;
 
 /** What the benchmark clients share: {@code --name value} options, admin calls, one JSON line per result. */
 final class BenchCli {
@@ -61,5 +62,31 @@ final class BenchCli {
 
     static JsonNode read(Path state) throws Exception {
         return MAPPER.readTree(Files.readString(state));
+    }
+
+    /** What an open loop does at each tick: the {@code i}th send, due at {@code intendedNanos}. */
+    interface Tick {
+        void at(int i, long intendedNanos) throws Exception;
+    }
+
+    /**
+     * Ticks at {@code rate} per second from {@code start} until {@code end} (System.nanoTime), each
+     * with its intended time: an open loop, which a slow server cannot slow down (latency counts from
+     * the intended time, so queueing is not hidden). Returns the number of ticks.
+     */
+    static int openLoop(double rate, long start, long end, Tick tick) throws Exception {
+        long interval = (long) (1e9 / rate);
+        int i = 0;
+        for (;; i++) {
+            long intended = start + i * interval;
+            if (intended >= end) {
+                return i;
+            }
+            long wait = intended - System.nanoTime();
+            if (wait > 0) {
+                LockSupport.parkNanos(wait);
+            }
+            tick.at(i, intended);
+        }
     }
 }

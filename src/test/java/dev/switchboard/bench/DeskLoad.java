@@ -21,7 +21,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The desk benchmark's client (bench/desk.sh): N desk sockets of one tenant watch customers' messages
@@ -83,19 +82,10 @@ public final class DeskLoad {
         if (!live.await(30, TimeUnit.SECONDS)) {
             throw new IllegalStateException("desk sockets not ready");
         }
-        long interval = (long) (1e9 / rate);
         long start = System.nanoTime();
         long end = start + seconds * 1_000_000_000L;
         List<CompletableFuture<?>> sent = new ArrayList<>();
-        for (int i = 0; ; i++) {
-            long intended = start + i * interval;
-            if (intended >= end) {
-                break;
-            }
-            long wait = intended - System.nanoTime();
-            if (wait > 0) {
-                LockSupport.parkNanos(wait);
-            }
+        BenchCli.openLoop(rate, start, end, (i, intended) -> {
             String marker = "m" + i + "-" + UUID.randomUUID().toString().substring(0, 8);
             ours.add(marker);
             sent.add(HTTP.sendAsync(HttpRequest.newBuilder(URI.create(url + "/api/v1/sessions/desk-bench-" + (i % 500)
@@ -105,7 +95,7 @@ public final class DeskLoad {
                     .POST(HttpRequest.BodyPublishers.ofString("{\"text\":\"hello " + marker + "\"}")).build(),
                     HttpResponse.BodyHandlers.discarding())
                     .thenAccept(r -> acknowledged.putIfAbsent(marker, System.nanoTime())));
-        }
+        });
         CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).join();
         Thread.sleep(3000);
         open.forEach(ws -> ws.abort());

@@ -60,19 +60,10 @@ public final class FailoverLoad {
         AtomicInteger retries = new AtomicInteger();
         AtomicInteger gaveUp = new AtomicInteger();
         java.util.Map<Integer, Integer> lastStatuses = new java.util.concurrent.ConcurrentHashMap<>();
-        long interval = (long) (1e9 / rate);
         long start = System.nanoTime();
         long end = start + seconds * 1_000_000_000L;
         List<CompletableFuture<Void>> sent = new ArrayList<>();
-        for (int i = 0; ; i++) {
-            long intended = start + i * interval;
-            if (intended >= end) {
-                break;
-            }
-            long wait = intended - System.nanoTime();
-            if (wait > 0) {
-                LockSupport.parkNanos(wait);
-            }
+        BenchCli.openLoop(rate, start, end, (i, intended) -> {
             HttpRequest request = HttpRequest.newBuilder(URI.create(url + "/api/v1/sessions/" + prefix + "-" + (i % sessions)
                     + "/messages")).timeout(Duration.ofSeconds(5)).header("Content-Type", "application/json")
                     .header("Authorization", "Bearer " + key).header("Idempotency-Key", UUID.randomUUID().toString())
@@ -87,7 +78,7 @@ public final class FailoverLoad {
                 }
                 return null;
             }));
-        }
+        });
         CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).join();
         ObjectNode result = latency.toJson();
         result.put("sent", sent.size()).put("accepted", accepted.get()).put("retries", retries.get())

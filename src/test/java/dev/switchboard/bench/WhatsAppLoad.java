@@ -24,7 +24,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -126,20 +125,11 @@ public final class WhatsAppLoad {
     private static ObjectNode openLoop(double rate, int seconds, int warmup, Requests requests) throws Exception {
         LatencyRecorder latency = new LatencyRecorder();
         AtomicInteger failures = new AtomicInteger();
-        long interval = (long) (1_000_000_000L / rate);
         long start = System.nanoTime();
         long measureFrom = start + warmup * 1_000_000_000L;
         long end = measureFrom + seconds * 1_000_000_000L;
         List<CompletableFuture<?>> inFlight = new ArrayList<>();
-        for (int i = 0; ; i++) {
-            long intended = start + i * interval;
-            if (intended >= end) {
-                break;
-            }
-            long wait = intended - System.nanoTime();
-            if (wait > 0) {
-                LockSupport.parkNanos(wait);
-            }
+        BenchCli.openLoop(rate, start, end, (i, intended) -> {
             boolean measured = intended >= measureFrom;
             inFlight.add(HTTP.sendAsync(requests.make(i), HttpResponse.BodyHandlers.discarding()).whenComplete((r, e) -> {
                 if (e != null || r.statusCode() >= 300) {
@@ -148,7 +138,7 @@ public final class WhatsAppLoad {
                     latency.recordNanos(System.nanoTime() - intended);
                 }
             }));
-        }
+        });
         CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
         ObjectNode result = latency.toJson();
         result.put("rate", rate).put("failures", failures.get());
