@@ -2,6 +2,7 @@ package dev.switchboard.ops;
 
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -18,6 +19,8 @@ public final class NodeCache<K, V> {
     private final int maxEntries;
     private final Invalidations invalidations;
     private final ConcurrentHashMap<K, Entry<V>> entries = new ConcurrentHashMap<>();
+    /** Counts clears: a value loaded across one may be the old row, and is not kept. */
+    private final AtomicLong clears = new AtomicLong();
 
     NodeCache(String name, Duration ttl, int maxEntries, Invalidations invalidations) {
         this.name = name;
@@ -39,8 +42,9 @@ public final class NodeCache<K, V> {
         if (entries.size() >= maxEntries) {
             entries.clear();
         }
+        long clearsBefore = clears.get();
         V loaded = load.get();
-        if (keep.test(loaded)) {
+        if (keep.test(loaded) && clears.get() == clearsBefore) {
             entries.put(key, new Entry<>(loaded, now + ttlNanos));
         }
         return loaded;
@@ -56,6 +60,7 @@ public final class NodeCache<K, V> {
     }
 
     void clear() {
+        clears.incrementAndGet();
         entries.clear();
     }
 }
