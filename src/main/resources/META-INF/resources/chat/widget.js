@@ -75,13 +75,13 @@ export class SwitchboardChat extends HTMLElement {
     const token = encodeURIComponent(this.getAttribute('token'));
     const socket = new WebSocket(`${base}/ws/v1/chat/${session}?access_token=${token}&afterSeq=${this.state.lastSeq}`);
     this.socket = socket;
+    this.ready = false;
     socket.onopen = () => {
       this.retryDelay = 500;
-      this.setStatus('online');
-      this.state.unsent.forEach(m => socket.send(JSON.stringify({ type: 'message', id: m.id, text: m.text })));
     };
     socket.onmessage = e => this.receive(JSON.parse(e.data));
     socket.onclose = () => {
+      this.ready = false;
       if (this.closed) return;
       this.setStatus('offline — reconnecting…');
       setTimeout(() => this.connect(), this.retryDelay);
@@ -104,13 +104,20 @@ export class SwitchboardChat extends HTMLElement {
     this.state.unsent.push(message);
     this.save();
     this.render(item);
-    if (this.socket && this.socket.readyState === WebSocket.OPEN) {
+    if (this.ready) {
       this.socket.send(JSON.stringify({ type: 'message', ...message }));
     }
   }
 
   receive(frame) {
     switch (frame.type) {
+      case 'ready': {
+        // the server listens now (a frame sent before could be lost): send what is waiting
+        this.ready = true;
+        this.setStatus('online');
+        this.state.unsent.forEach(m => this.socket.send(JSON.stringify({ type: 'message', id: m.id, text: m.text })));
+        break;
+      }
       case 'accepted': {
         this.state.unsent = this.state.unsent.filter(m => m.id !== frame.id);
         const item = this.state.items.find(i => i.id === frame.id);

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -37,7 +38,17 @@ public final class ChatClient implements AutoCloseable {
         if (apiKey != null) {
             builder.header("Authorization", "Bearer " + apiKey);
         }
-        WebSocket socket = builder.buildAsync(URI.create(uri), new Listener(queue)).join();
+        CountDownLatch ready = new CountDownLatch(1);
+        WebSocket socket = builder.buildAsync(URI.create(uri), new Listener(queue, ready)).join();
+        try {
+            // the chat socket listens once it has said ready: a frame sent before can be lost
+            if (!ready.await(10, TimeUnit.SECONDS)) {
+                throw new AssertionError("the chat socket never said ready");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
         return new ChatClient(socket, queue);
     }
 
@@ -49,7 +60,7 @@ public final class ChatClient implements AutoCloseable {
             builder.header("Authorization", "Bearer " + bearer);
         }
         String uri = base.toString().replaceFirst("^http", "ws") + pathAndQuery;
-        return new ChatClient(builder.buildAsync(URI.create(uri), new Listener(queue)).join(), queue);
+        return new ChatClient(builder.buildAsync(URI.create(uri), new Listener(queue, null)).join(), queue);
     }
 
     public void send(String json) {
@@ -162,10 +173,13 @@ public final class ChatClient implements AutoCloseable {
 
     private static final class Listener implements WebSocket.Listener {
         private final LinkedBlockingQueue<JsonNode> queue;
+        /** Chat sockets: counted down by the server's ready frame (not queued) or the close. */
+        private final CountDownLatch ready;
         private final StringBuilder partial = new StringBuilder();
 
-        Listener(LinkedBlockingQueue<JsonNode> queue) {
+        Listener(LinkedBlockingQueue<JsonNode> queue, CountDownLatch ready) {
             this.queue = queue;
+            this.ready = ready;
         }
 
         @Override
@@ -173,7 +187,12 @@ public final class ChatClient implements AutoCloseable {
             partial.append(data);
             if (last) {
                 try {
-                    queue.add(MAPPER.readTree(partial.toString()));
+                    JsonNode frame = MAPPER.readTree(partial.toString());
+                    if (ready != null && isType(frame, "ready")) {
+                        ready.countDown();
+                    } else {
+                        queue.add(frame);
+                    }
                 } catch (Exception e) {
                     queue.add(MAPPER.createObjectNode().put("type", "unparseable").put("raw", partial.toString()));
                 }
@@ -187,6 +206,9 @@ public final class ChatClient implements AutoCloseable {
         @Override
         public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
             queue.add(MAPPER.createObjectNode().put("type", "closed").put("code", statusCode));
+            if (ready != null) {
+                ready.countDown();
+            }
             return CompletableFuture.completedFuture(null);
         }
     }

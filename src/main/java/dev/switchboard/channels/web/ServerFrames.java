@@ -44,6 +44,11 @@ class ServerFrames {
         return write(mapper.createObjectNode().put("type", "token").put("replyTo", replyTo).put("text", text));
     }
 
+    /** The socket listens now: a client sends its first frame after this one. */
+    String ready() {
+        return write(mapper.createObjectNode().put("type", "ready"));
+    }
+
     /** A person on the desk is typing: ephemeral, like tokens. */
     String typing(String agentName) {
         ObjectNode frame = mapper.createObjectNode().put("type", "typing");
