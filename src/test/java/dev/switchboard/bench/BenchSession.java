@@ -27,6 +27,8 @@ final class BenchSession implements WebSocket.Listener {
     private final StringBuilder partial = new StringBuilder();
     private WebSocket socket;
     private CompletableFuture<?> lastSend = CompletableFuture.completedFuture(null);
+    /** The server's ready frame: the socket listens, the first message may go. */
+    private final CompletableFuture<Void> ready = new CompletableFuture<>();
 
     // guarded by this
     private long nextMessage;
@@ -63,9 +65,9 @@ final class BenchSession implements WebSocket.Listener {
         return http.newWebSocketBuilder().header("Authorization", "Bearer " + apiKey)
                 .connectTimeout(Duration.ofSeconds(30))
                 .buildAsync(base.resolve("/ws/v1/chat/" + key), session)
-                .thenApply(ws -> {
+                .thenCompose(ws -> {
                     session.socket = ws;
-                    return session;
+                    return session.ready.thenApply(ignored -> session);
                 });
     }
 
@@ -106,6 +108,13 @@ final class BenchSession implements WebSocket.Listener {
     @Override
     public void onError(WebSocket webSocket, Throwable error) {
         run.error(key + ": socket error: " + error);
+        ready.completeExceptionally(error);
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+        ready.completeExceptionally(new IllegalStateException("closed before ready: " + statusCode));
+        return null;
     }
 
     private void handle(JsonNode frame) {
@@ -113,6 +122,7 @@ final class BenchSession implements WebSocket.Listener {
         boolean replied = false;
         synchronized (this) {
             switch (frame.path("type").asText()) {
+                case "ready" -> ready.complete(null);
                 case "accepted" -> {
                     Pending pending = byClientId.get(frame.path("id").asText());
                     if (pending == null || pending.seq >= 0) {
