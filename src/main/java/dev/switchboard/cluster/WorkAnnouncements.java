@@ -2,8 +2,6 @@ package dev.switchboard.cluster;
 
 import dev.switchboard.events.EventAppended;
 import dev.switchboard.ops.RedisChannels;
-import io.quarkus.redis.datasource.ReactiveRedisDataSource;
-import io.quarkus.redis.datasource.pubsub.ReactivePubSubCommands;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -20,13 +18,12 @@ import jakarta.enterprise.event.TransactionPhase;
 class WorkAnnouncements {
     static final String CHANNEL = "switchboard:work";
 
-    private final ReactivePubSubCommands<String> pubsub;
+    private final RedisChannels channels;
     private final Leases leases;
     private final Event<WorkAnnounced> announced;
 
-    WorkAnnouncements(ReactiveRedisDataSource redis, RedisChannels channels, Leases leases,
-            Event<WorkAnnounced> announced) {
-        this.pubsub = redis.pubsub(String.class);
+    WorkAnnouncements(RedisChannels channels, Leases leases, Event<WorkAnnounced> announced) {
+        this.channels = channels;
         this.leases = leases;
         this.announced = announced;
         channels.listen(CHANNEL, this::onAnnouncement);
@@ -34,9 +31,7 @@ class WorkAnnouncements {
 
     void onAppended(@Observes(during = TransactionPhase.AFTER_SUCCESS) EventAppended appended) {
         if (!leases.owns(appended.sessionId())) {
-            pubsub.publish(CHANNEL, Long.toString(appended.sessionId())).subscribe().with(ok -> {
-            }, failure -> {
-            });
+            channels.publish(CHANNEL, Long.toString(appended.sessionId()));
         }
     }
 

@@ -4,8 +4,6 @@ import dev.switchboard.ops.RedisChannels;
 import dev.switchboard.tenants.TenantId;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.redis.datasource.ReactiveRedisDataSource;
-import io.quarkus.redis.datasource.pubsub.ReactivePubSubCommands;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -29,15 +27,12 @@ class DeskAnnouncements {
     record Numbered(TenantId tenant, long cursor) {
     }
 
-    private final String node = UUID.randomUUID().toString();
-    private final ReactivePubSubCommands<String> pubsub;
     private final RedisChannels channels;
     private final Event<Numbered> numbered;
     private final Counter publishFailures;
 
-    DeskAnnouncements(ReactiveRedisDataSource redis, RedisChannels channels, Event<Numbered> numbered,
+    DeskAnnouncements(RedisChannels channels, Event<Numbered> numbered,
             MeterRegistry metrics) {
-        this.pubsub = redis.pubsub(String.class);
         this.numbered = numbered;
         this.channels = channels;
         channels.listen(CHANNEL, this::onAnnouncement);
@@ -46,25 +41,21 @@ class DeskAnnouncements {
                 .register(metrics);
     }
 
-    boolean subscribed() {
-        return channels.subscribed();
-    }
 
     /** One announcement per tenant of a numbered batch: its last cursor. Never waits for Redis. */
     void announce(List<FeedSequencer.Numbered> rows) {
         Map<TenantId, Long> last = new LinkedHashMap<>();
         rows.forEach(row -> last.merge(row.tenant(), row.cursor(), Math::max));
-        last.forEach((tenant, cursor) -> pubsub.publish(CHANNEL, node + "|" + tenant + "|" + cursor).subscribe()
-                .with(ok -> { }, failure -> publishFailures.increment()));
+        last.forEach((tenant, cursor) -> channels.publish(CHANNEL, tenant + "|" + cursor, publishFailures::increment));
     }
 
     private void onAnnouncement(String announcement) {
         String[] parts = announcement.split("\\|", -1);
-        if (parts.length != 3 || parts[0].equals(node)) {
+        if (parts.length != 2) {
             return;
         }
         try {
-            numbered.fire(new Numbered(new TenantId(UUID.fromString(parts[1])), Long.parseLong(parts[2])));
+            numbered.fire(new Numbered(new TenantId(UUID.fromString(parts[0])), Long.parseLong(parts[1])));
         } catch (IllegalArgumentException ignored) {
             // not an announcement of ours
         }

@@ -1,7 +1,5 @@
 package dev.switchboard.ops;
 
-import io.quarkus.redis.datasource.ReactiveRedisDataSource;
-import io.quarkus.redis.datasource.pubsub.ReactivePubSubCommands;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -10,7 +8,6 @@ import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Synchronization;
 import java.time.Duration;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -30,16 +27,13 @@ public class Invalidations {
     public record Invalidated(String cache, String key) {
     }
 
-    private final String node = UUID.randomUUID().toString();
-    private final ReactivePubSubCommands<String> pubsub;
     private final RedisChannels channels;
     private final TransactionSynchronizationRegistry transactions;
     private final Event<Invalidated> invalidated;
     private final Map<String, NodeCache<?, ?>> caches = new ConcurrentHashMap<>();
 
-    Invalidations(ReactiveRedisDataSource redis, RedisChannels channels, TransactionSynchronizationRegistry transactions,
+    Invalidations(RedisChannels channels, TransactionSynchronizationRegistry transactions,
             Event<Invalidated> invalidated) {
-        this.pubsub = redis.pubsub(String.class);
         this.channels = channels;
         this.transactions = transactions;
         this.invalidated = invalidated;
@@ -68,7 +62,7 @@ public class Invalidations {
         apply(cache, key);
         Runnable afterCommit = () -> {
             apply(cache, key);
-            pubsub.publish(CHANNEL, String.join("|", node, cache, key)).subscribe().with(ok -> { }, failure -> { });
+            channels.publish(CHANNEL, cache + "|" + key);
         };
         if (transactions.getTransactionKey() == null) {
             afterCommit.run();
@@ -97,9 +91,9 @@ public class Invalidations {
     }
 
     private void onAnnouncement(String announcement) {
-        String[] parts = announcement.split("\\|", 3);
-        if (parts.length == 3 && !parts[0].equals(node)) {
-            apply(parts[1], parts[2]);
+        String[] parts = announcement.split("\\|", 2);
+        if (parts.length == 2) {
+            apply(parts[0], parts[1]);
         }
     }
 }

@@ -5,6 +5,7 @@ import static io.restassured.RestAssured.given;
 import dev.switchboard.support.ChatClient;
 import dev.switchboard.support.Db;
 import dev.switchboard.support.Eventually;
+import dev.switchboard.support.RedisSubscribed;
 import dev.switchboard.support.Tenants;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -41,8 +42,7 @@ class CachesAcrossNodesTest {
     }
 
     private void subscribed() {
-        Eventually.within(WAIT, "subscribed to Redis", () -> given().get("/q/health/ready").then().extract()
-                .jsonPath().getBoolean("checks.find { it.name == 'redis' }.data.subscribed"));
+        RedisSubscribed.await(WAIT, "subscribed to Redis");
     }
 
     @Test

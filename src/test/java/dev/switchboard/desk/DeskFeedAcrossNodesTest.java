@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.support.ChatClient;
 import dev.switchboard.support.Db;
 import dev.switchboard.support.Eventually;
+import dev.switchboard.support.RedisSubscribed;
 import dev.switchboard.support.Tenants;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -49,8 +50,7 @@ class DeskFeedAcrossNodesTest {
                 .body(Map.of("name", "Dee", "email", "dee-" + UUID.randomUUID() + "@example.com"))
                 .post("/api/v1/admin/tenants/" + tenant.tenantId() + "/agents").then().statusCode(201)
                 .extract().path("token");
-        Eventually.within(WAIT, "subscribed to Redis", () -> given().get("/q/health/ready").then().extract()
-                .jsonPath().getBoolean("checks.find { it.name == 'redis' }.data.subscribed"));
+        RedisSubscribed.await(WAIT, "subscribed to Redis");
         Db db = new Db(dataSource);
         try (Connection nodeB = dataSource.getConnection();
                 ChatClient desk = ChatClient.connectTo(base, "ws/v1/desk", token)) {

@@ -9,8 +9,6 @@ import dev.switchboard.tenants.DatabaseScope;
 import dev.switchboard.tenants.TenantId;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.redis.datasource.ReactiveRedisDataSource;
-import io.quarkus.redis.datasource.pubsub.ReactivePubSubCommands;
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.Startup;
@@ -25,7 +23,6 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Live web replies across nodes (issue 15, part): a node that commits replies announces them on a
@@ -41,15 +38,11 @@ public class CrossNodeReplies {
     static final String CHANNEL = "switchboard:replies";
     private static final int PAGE = 200;
 
-    private final String node = UUID.randomUUID().toString();
-    private final ReactivePubSubCommands<String> pubsub;
     private final ConnectionRegistry registry;
     private final Outbox outbox;
     private final MeterRegistry metrics;
     private final RedisChannels channels;
-    private final AtomicLong publishFailures = new AtomicLong();
     private final Counter polled;
-    private volatile boolean publishing = true;
     /**
      * Reads for announced replies, off Redis's event loop; bounded: beyond it, resumes catch up. Four
      * threads from the start: a pool grows past its core size only when its queue is full, so one core
@@ -62,9 +55,8 @@ public class CrossNodeReplies {
                 return t;
             }, new ThreadPoolExecutor.AbortPolicy());
 
-    CrossNodeReplies(ReactiveRedisDataSource redis, RedisChannels channels, ConnectionRegistry registry, Outbox outbox,
+    CrossNodeReplies(RedisChannels channels, ConnectionRegistry registry, Outbox outbox,
             MeterRegistry metrics) {
-        this.pubsub = redis.pubsub(String.class);
         this.channels = channels;
         channels.listen(CHANNEL, this::onAnnouncement);
         channels.afterSubscribing(() -> {
@@ -117,32 +109,29 @@ public class CrossNodeReplies {
             return;
         }
         Effect first = web.get(0);
-        String announcement = String.join("|", node, first.address().tenant().toString(),
+        String announcement = String.join("|", first.address().tenant().toString(),
                 Announcements.encode(first.address().key()),
                 Long.toString(committed.sessionId()), Long.toString(first.seq()), Long.toString(web.get(web.size() - 1).seq()));
-        pubsub.publish(CHANNEL, announcement).subscribe().with(ok -> publishing = true, failure -> {
-            publishing = false;
-            publishFailures.incrementAndGet();
-            metrics.counter("switchboard.web.cross.node.announcements", "outcome", "failed").increment();
-        });
+        channels.publish(CHANNEL, announcement,
+                () -> metrics.counter("switchboard.web.cross.node.announcements", "outcome", "failed").increment());
     }
 
     /** Another node committed replies: this node's sockets of the session get them from the database. */
     void onAnnouncement(String announcement) {
         String[] parts = announcement.split("\\|", -1);
-        if (parts.length != 6 || parts[0].equals(node)) {
+        if (parts.length != 5) {
             return;
         }
         try {
-            SessionAddress address = SessionAddress.web(new TenantId(UUID.fromString(parts[1])),
-                    Announcements.decode(parts[2]));
+            SessionAddress address = SessionAddress.web(new TenantId(UUID.fromString(parts[0])),
+                    Announcements.decode(parts[1]));
             Set<ChatConnection> sockets = registry.forSession(address);
             if (sockets.isEmpty()) {
                 return;
             }
-            long sessionId = Long.parseLong(parts[3]);
-            long from = Long.parseLong(parts[4]);
-            long to = Long.parseLong(parts[5]);
+            long sessionId = Long.parseLong(parts[2]);
+            long from = Long.parseLong(parts[3]);
+            long to = Long.parseLong(parts[4]);
             readers.execute(() -> {
                 List<Effect> effects = DatabaseScope.asTenant(address.tenant(),
                         () -> outbox.page(sessionId, SessionAddress.WEB, from - 1, to, PAGE));
@@ -156,15 +145,6 @@ public class CrossNodeReplies {
         }
     }
 
-    boolean subscribed() {
-        return channels.subscribed();
-    }
 
-    boolean publishing() {
-        return publishing;
-    }
 
-    long publishFailures() {
-        return publishFailures.get();
-    }
 }

@@ -4,8 +4,6 @@ import dev.switchboard.conversations.AgentTyping;
 import dev.switchboard.ops.RedisChannels;
 import dev.switchboard.sessions.SessionAddress;
 import dev.switchboard.tenants.TenantId;
-import io.quarkus.redis.datasource.ReactiveRedisDataSource;
-import io.quarkus.redis.datasource.pubsub.ReactivePubSubCommands;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -21,16 +19,14 @@ import java.util.UUID;
 class TypingRelay {
     static final String CHANNEL = "switchboard:typing";
 
-    private final String node = UUID.randomUUID().toString();
     private final ConnectionRegistry registry;
     private final ServerFrames frames;
-    private final ReactivePubSubCommands<String> pubsub;
+    private final RedisChannels channels;
 
-    TypingRelay(ConnectionRegistry registry, ServerFrames frames, ReactiveRedisDataSource redis,
-            RedisChannels channels) {
+    TypingRelay(ConnectionRegistry registry, ServerFrames frames, RedisChannels channels) {
         this.registry = registry;
         this.frames = frames;
-        this.pubsub = redis.pubsub(String.class);
+        this.channels = channels;
         channels.listen(CHANNEL, this::onAnnouncement);
     }
 
@@ -39,9 +35,8 @@ class TypingRelay {
             return;
         }
         show(typing.address(), typing.agentName());
-        pubsub.publish(CHANNEL, String.join("|", node, typing.address().tenant().toString(),
-                Announcements.encode(typing.address().key()), Announcements.encode(typing.agentName())))
-                .subscribe().with(ok -> { }, failure -> { });
+        channels.publish(CHANNEL, String.join("|", typing.address().tenant().toString(),
+                Announcements.encode(typing.address().key()), Announcements.encode(typing.agentName())));
     }
 
     private void show(SessionAddress address, String agentName) {
@@ -51,12 +46,12 @@ class TypingRelay {
 
     private void onAnnouncement(String announcement) {
         String[] parts = announcement.split("\\|", -1);
-        if (parts.length != 4 || parts[0].equals(node)) {
+        if (parts.length != 3) {
             return;
         }
         try {
-            show(SessionAddress.web(new TenantId(UUID.fromString(parts[1])), Announcements.decode(parts[2])),
-                    Announcements.decode(parts[3]));
+            show(SessionAddress.web(new TenantId(UUID.fromString(parts[0])), Announcements.decode(parts[1])),
+                    Announcements.decode(parts[2]));
         } catch (IllegalArgumentException ignored) {
             // not an announcement of ours
         }

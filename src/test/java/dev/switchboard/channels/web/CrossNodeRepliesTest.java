@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.support.ChatClient;
 import dev.switchboard.support.Db;
 import dev.switchboard.support.Eventually;
+import dev.switchboard.support.RedisSubscribed;
 import dev.switchboard.support.Tenants;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.pubsub.PubSubCommands;
@@ -38,8 +39,7 @@ class CrossNodeRepliesTest {
     @Test
     void aReplyCommittedOnAnotherNodeReachesASocketOnThisOne() {
         Tenants.Credentials tenant = Tenants.create("cross-node-" + UUID.randomUUID());
-        Eventually.within(WAIT, "subscribed to Redis", () -> given().get("/q/health/ready").then().extract()
-                .jsonPath().getBoolean("checks.find { it.name == 'redis' }.data.subscribed"));
+        RedisSubscribed.await(WAIT, "subscribed to Redis");
         // a key may hold the announcement's separator: "else|where"
         try (ChatClient chat = ChatClient.connect(base, "else%7Cwhere", tenant.apiKey(), null)) {
             chat.sendMessage("m1", "hello");
@@ -65,8 +65,7 @@ class CrossNodeRepliesTest {
     @Test
     void aReplyCommittedElsewhereWhileRedisWasAwayStillArrives() {
         Tenants.Credentials tenant = Tenants.create("unannounced-" + UUID.randomUUID());
-        Eventually.within(WAIT, "subscribed to Redis", () -> given().get("/q/health/ready").then().extract()
-                .jsonPath().getBoolean("checks.find { it.name == 'redis' }.data.subscribed"));
+        RedisSubscribed.await(WAIT, "subscribed to Redis");
         try (ChatClient chat = ChatClient.connect(base, "unannounced", tenant.apiKey(), null)) {
             chat.sendMessage("m1", "hello");
             chat.collect(f -> ChatClient.isType(f, "message"), 1, WAIT);
@@ -84,15 +83,13 @@ class CrossNodeRepliesTest {
             JsonNode reply = chat.collect(f -> ChatClient.isType(f, "message"), 1, WAIT).get(0);
             assertEquals("said while Redis was away", reply.path("text").asText());
         }
-        Eventually.within(WAIT, "subscribed again", () -> given().get("/q/health/ready").then().extract()
-                .jsonPath().getBoolean("checks.find { it.name == 'redis' }.data.subscribed"));
+        RedisSubscribed.await(WAIT, "subscribed again");
     }
 
     @Test
     void aPersonTypingOnAnotherNodesDeskShowsOnThisNodesSocket() {
         Tenants.Credentials tenant = Tenants.create("typing-node-" + UUID.randomUUID());
-        Eventually.within(WAIT, "subscribed to Redis", () -> given().get("/q/health/ready").then().extract()
-                .jsonPath().getBoolean("checks.find { it.name == 'redis' }.data.subscribed"));
+        RedisSubscribed.await(WAIT, "subscribed to Redis");
         try (ChatClient chat = ChatClient.connect(base, "typed%7Cto", tenant.apiKey(), null)) {
             chat.sendMessage("m1", "hello");
             chat.collect(f -> ChatClient.isType(f, "message"), 1, WAIT);

@@ -1,6 +1,5 @@
-package dev.switchboard.channels.web;
+package dev.switchboard.ops;
 
-import dev.switchboard.ops.Invalidations;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -14,21 +13,20 @@ import org.eclipse.microprofile.health.Readiness;
 @Readiness
 @ApplicationScoped
 public class RedisHealthCheck implements HealthCheck {
-    private final CrossNodeReplies replies;
+    private final RedisChannels channels;
     private final Invalidations invalidations;
 
-    RedisHealthCheck(CrossNodeReplies replies, Invalidations invalidations) {
-        this.replies = replies;
+    RedisHealthCheck(RedisChannels channels, Invalidations invalidations) {
+        this.channels = channels;
         this.invalidations = invalidations;
     }
 
     @Override
     public HealthCheckResponse call() {
-        boolean subscribed = replies.subscribed() && invalidations.live();
-        boolean healthy = subscribed && replies.publishing();
-        return HealthCheckResponse.named("redis").up().withData("subscribed", subscribed)
+        boolean healthy = channels.subscribed() && channels.publishing();
+        return HealthCheckResponse.named("redis").up().withData("subscribed", channels.subscribed())
                 .withData("cachesLive", invalidations.live())
-                .withData("publishing", replies.publishing()).withData("publishFailures", replies.publishFailures())
+                .withData("publishing", channels.publishing()).withData("publishFailures", channels.publishFailures())
                 .withData("degraded", !healthy).build();
     }
 }
