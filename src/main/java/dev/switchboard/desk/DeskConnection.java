@@ -1,7 +1,9 @@
 package dev.switchboard.desk;
 
 import io.quarkus.websockets.next.WebSocketConnection;
+import io.vertx.core.Context;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 
@@ -9,6 +11,10 @@ import java.util.concurrent.Executor;
  * One desk socket: sends the tenant's changes after its cursor exactly once, in order. A reconnect
  * replays from the database; changes numbered meanwhile wait behind the replay. A live batch that does
  * not follow the last sent cursor (this socket missed one) is filled in from the database too.
+ *
+ * <p>Frames go out in one task per batch on the socket's event loop: at 200 messages a second, 50
+ * desks receive some 30,000 frames a second, and a hand-off to the event loop per frame cost more
+ * than writing them.
  */
 final class DeskConnection {
     private static final int PAGE = 500;
@@ -17,13 +23,18 @@ final class DeskConnection {
     private final DeskAgent agent;
     private final FeedSequencer feed;
     private final Executor replays;
+    /** The socket's event loop; null only where there is none (then each frame is handed over alone). */
+    private final Context context;
+    private List<String> unsent = new ArrayList<>();
     private final ArrayDeque<FeedSequencer.Numbered> waiting = new ArrayDeque<>();
     private long sent;
     private boolean replaying;
     private boolean closed;
 
-    DeskConnection(WebSocketConnection socket, DeskAgent agent, long after, FeedSequencer feed, Executor replays) {
+    DeskConnection(WebSocketConnection socket, Context context, DeskAgent agent, long after, FeedSequencer feed,
+            Executor replays) {
         this.socket = socket;
+        this.context = context;
         this.agent = agent;
         this.feed = feed;
         this.replays = replays;
@@ -65,6 +76,7 @@ final class DeskConnection {
             }
             send(row);
         }
+        flush();
     }
 
     private void replay() {
@@ -81,6 +93,7 @@ final class DeskConnection {
                 List<FeedSequencer.Numbered> page = feed.after(agent.tenant(), from, PAGE);
                 synchronized (this) {
                     page.forEach(this::send);
+                    flush();
                     if (page.size() < PAGE) {
                         replaying = false;
                         List<FeedSequencer.Numbered> later = List.copyOf(waiting);
@@ -98,7 +111,25 @@ final class DeskConnection {
             return;
         }
         sent = row.cursor();
-        socket.sendText(row.text()).subscribe().with(ok -> { }, failure -> close());
+        unsent.add(row.text());
+    }
+
+    /** Called holding this connection's lock, so batches reach the event loop in cursor order. */
+    private void flush() {
+        if (unsent.isEmpty()) {
+            return;
+        }
+        List<String> batch = unsent;
+        unsent = new ArrayList<>();
+        if (context == null) {
+            batch.forEach(this::write);
+        } else {
+            context.runOnContext(ignored -> batch.forEach(this::write));
+        }
+    }
+
+    private void write(String text) {
+        socket.sendText(text).subscribe().with(ok -> { }, failure -> close());
     }
 
     synchronized void closed() {

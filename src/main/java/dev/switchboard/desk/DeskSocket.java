@@ -6,6 +6,7 @@ import io.quarkus.websockets.next.OnOpen;
 import io.quarkus.websockets.next.OnTextMessage;
 import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
+import io.vertx.core.Vertx;
 import java.util.UUID;
 
 /**
@@ -46,7 +47,8 @@ public class DeskSocket {
         }
         // where live delivery starts: a client loads what it shows (the inbox) after this, and misses nothing
         socket.sendTextAndAwait("{\"type\":\"ready\",\"after\":\"" + after + "\"}");
-        DeskConnection connection = new DeskConnection(socket, agent, after, feed, connections.replays());
+        DeskConnection connection = new DeskConnection(socket, Vertx.currentContext(), agent, after, feed,
+                connections.replays());
         connections.add(connection);
         connection.open();
     }
