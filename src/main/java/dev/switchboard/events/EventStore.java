@@ -87,8 +87,7 @@ public class EventStore {
 
     /**
      * Appends a user message inside the caller's transaction (so that, e.g., a stored idempotent
-     * response commits with it). A repeated client id returns the original event; a savepoint
-     * undoes the seq reserved for it without disturbing the caller's other writes.
+     * response commits with it). A repeated client id returns the original event.
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public AppendResult appendUserMessageInTransaction(SessionAddress address, String clientMsgId, String text,
@@ -105,11 +104,22 @@ public class EventStore {
     @Transactional(Transactional.TxType.MANDATORY)
     public AppendResult appendMessageInTransaction(SessionAddress address, String externalId, ObjectNode payload,
             String correlationId) {
+        return insertDeduped(address, EventTypes.USER_MESSAGE, externalId, payload, correlationId);
+    }
+
+    /**
+     * Inserts one inbound event in the caller's transaction; a repeated client id returns the original
+     * event, and a savepoint undoes the seq reserved for it without disturbing the caller's other writes.
+     */
+    private AppendResult insertDeduped(SessionAddress address, String type, String clientMsgId, ObjectNode payload,
+            String correlationId) {
+        if (clientMsgId == null) {
+            // nothing to dedupe by, so no duplicate to undo: the savepoint's two round trips are saved
+            return insertInbound(address, type, null, payload, correlationId);
+        }
         execute("SAVEPOINT sb_append");
-        String clientMsgId = externalId;
         try {
-            AppendResult result = insertInbound(address, EventTypes.USER_MESSAGE, clientMsgId, payload,
-                    correlationId);
+            AppendResult result = insertInbound(address, type, clientMsgId, payload, correlationId);
             execute("RELEASE SAVEPOINT sb_append");
             return result;
         } catch (DuplicateClientId duplicate) {
@@ -174,15 +184,7 @@ public class EventStore {
         if (!EventTypes.AGENT_MESSAGE.equals(type) && !EventTypes.CONVERSATION_RESOLVED.equals(type)) {
             throw new IllegalArgumentException("not a desk event type: " + type);
         }
-        execute("SAVEPOINT sb_append");
-        try {
-            AppendResult result = insertInbound(address, type, clientMsgId, payload, correlationId);
-            execute("RELEASE SAVEPOINT sb_append");
-            return result;
-        } catch (DuplicateClientId duplicate) {
-            execute("ROLLBACK TO SAVEPOINT sb_append");
-            return duplicateOf(findByClientIdInTransaction(address, clientMsgId), clientMsgId);
-        }
+        return insertDeduped(address, type, clientMsgId, payload, correlationId);
     }
 
     /** Appends an operator's release of a handed-over session, in the caller's transaction. */
