@@ -3,11 +3,7 @@ package dev.switchboard.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.PoolOptions;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
@@ -18,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -81,15 +78,16 @@ public final class DeskLoad {
         AtomicInteger refused = new AtomicInteger();
         CountDownLatch live = new CountDownLatch(sockets);
         // one event loop for every socket and request: the JDK client took more CPU than the service
-        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
-        WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(sockets));
+        EventLoopHttp http = new EventLoopHttp(url);
+        WebSocketClient client = http.vertx().createWebSocketClient(new WebSocketClientOptions()
+                .setMaxConnections(sockets));
         URI target = URI.create(url);
         WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(target.getHost())
                 .setPort(target.getPort()).setURI("/ws/v1/desk")
                 .addHeader("Authorization", "Bearer " + state.path("token").asText());
         for (int i = 0; i < sockets; i++) {
             // connected from the event loop, so the handler is in place before the server's ready frame
-            vertx.runOnContext(ignored -> client.connect(options).onSuccess(socket -> socket.textMessageHandler(
+            http.vertx().runOnContext(ignored -> client.connect(options).onSuccess(socket -> socket.textMessageHandler(
                     text -> onFrame(text, ours, acknowledged, latency, frames, live))));
         }
         // connected desks: each socket is live (its ready frame) before the first message
@@ -99,29 +97,24 @@ public final class DeskLoad {
         long start = System.nanoTime();
         long end = start + seconds * 1_000_000_000L;
         List<CompletableFuture<?>> sent = new ArrayList<>();
-        io.vertx.core.http.HttpClient http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost(target.getHost())
-                .setDefaultPort(target.getPort()), new PoolOptions().setHttp1MaxSize(64));
-        String key = "Bearer " + state.path("key").asText();
+        Map<String, String> headers = Map.of("Content-Type", "application/json",
+                "Authorization", "Bearer " + state.path("key").asText());
         BenchCli.openLoop(rate, start, end, (i, intended) -> {
             String marker = "m" + i + "-" + UUID.randomUUID().toString().substring(0, 8);
             ours.add(marker);
-            sent.add(http.request(HttpMethod.POST, "/api/v1/sessions/desk-bench-" + (i % 500) + "/messages")
-                    .compose(request -> request.putHeader("Content-Type", "application/json")
-                            .putHeader("Authorization", key)
-                            .putHeader("Idempotency-Key", UUID.randomUUID().toString())
-                            .send("{\"text\":\"hello " + marker + "\"}"))
-                    .compose(response -> {
+            Map<String, String> request = new HashMap<>(headers);
+            request.put("Idempotency-Key", UUID.randomUUID().toString());
+            sent.add(http.post("/api/v1/sessions/desk-bench-" + (i % 500) + "/messages", request,
+                    Buffer.buffer("{\"text\":\"hello " + marker + "\"}")).thenAccept(status -> {
                         acknowledged.putIfAbsent(marker, System.nanoTime());
-                        if (response.statusCode() != 202) {
+                        if (status != 202) {
                             refused.incrementAndGet();
                         }
-                        return response.body();
-                    })
-                    .toCompletionStage().toCompletableFuture());
+                    }));
         });
         CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).join();
         Thread.sleep(3000);
-        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        http.close();
         ObjectNode result = latency.toJson();
         result.put("sockets", sockets).put("rate", rate).put("frames", frames.get())
                 .put("expected", (long) sockets * sent.size()).put("refused", refused.get());

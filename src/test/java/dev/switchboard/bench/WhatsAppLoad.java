@@ -3,6 +3,7 @@ package dev.switchboard.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vertx.core.buffer.Buffer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -95,51 +96,55 @@ public final class WhatsAppLoad {
             throws Exception {
         List<JsonNode> channels = new ArrayList<>();
         state.path("channels").forEach(channels::add);
-        return openLoop(rate, seconds, warmup, i -> {
+        return openLoop(url, rate, seconds, warmup, i -> {
             JsonNode channel = channels.get(i % channels.size());
             String waId = String.valueOf(15_550_000_000L + (i / channels.size()) % 2000);
             byte[] body = webhookBody(channel.path("phoneNumberId").asText(), waId, "wamid.bench." + UUID.randomUUID(),
                     "hello").getBytes(StandardCharsets.UTF_8);
-            return HttpRequest.newBuilder(URI.create(url + "/webhooks/whatsapp/" + channel.path("id").asText()))
-                    .header("Content-Type", "application/json")
-                    .header("X-Hub-Signature-256", sign(channel.path("secret").asText(), body))
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+            return new Post("/webhooks/whatsapp/" + channel.path("id").asText(), Map.of("Content-Type",
+                    "application/json", "X-Hub-Signature-256", sign(channel.path("secret").asText(), body)), body);
         });
     }
 
     /** The baseline: the same durable append of one message per request, through the REST API. */
     private static ObjectNode rest(String url, JsonNode state, double rate, int seconds, int warmup) throws Exception {
         String key = state.path("key").asText();
-        return openLoop(rate, seconds, warmup, i -> HttpRequest.newBuilder(URI.create(url + "/api/v1/sessions/rest-"
-                        + (i % 2000) + "/messages"))
-                .header("Content-Type", "application/json").header("Authorization", "Bearer " + key)
-                .header("Idempotency-Key", UUID.randomUUID().toString())
-                .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"" + UUID.randomUUID() + "\",\"text\":\"hello\"}"))
-                .build());
+        return openLoop(url, rate, seconds, warmup, i -> new Post("/api/v1/sessions/rest-" + (i % 2000) + "/messages",
+                Map.of("Content-Type", "application/json", "Authorization", "Bearer " + key,
+                        "Idempotency-Key", UUID.randomUUID().toString()),
+                ("{\"id\":\"" + UUID.randomUUID() + "\",\"text\":\"hello\"}").getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** One request of an open loop. */
+    record Post(String path, Map<String, String> headers, byte[] body) {
     }
 
     interface Requests {
-        HttpRequest make(int i) throws Exception;
+        Post make(int i) throws Exception;
     }
 
-    private static ObjectNode openLoop(double rate, int seconds, int warmup, Requests requests) throws Exception {
+    private static ObjectNode openLoop(String url, double rate, int seconds, int warmup, Requests requests)
+            throws Exception {
         LatencyRecorder latency = new LatencyRecorder();
         AtomicInteger failures = new AtomicInteger();
         long start = System.nanoTime();
         long measureFrom = start + warmup * 1_000_000_000L;
         long end = measureFrom + seconds * 1_000_000_000L;
         List<CompletableFuture<?>> inFlight = new ArrayList<>();
-        BenchCli.openLoop(rate, start, end, (i, intended) -> {
-            boolean measured = intended >= measureFrom;
-            inFlight.add(HTTP.sendAsync(requests.make(i), HttpResponse.BodyHandlers.discarding()).whenComplete((r, e) -> {
-                if (e != null || r.statusCode() >= 300) {
-                    failures.incrementAndGet();
-                } else if (measured) {
-                    latency.recordNanos(System.nanoTime() - intended);
-                }
-            }));
-        });
-        CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
+        try (EventLoopHttp http = new EventLoopHttp(url)) {
+            BenchCli.openLoop(rate, start, end, (i, intended) -> {
+                boolean measured = intended >= measureFrom;
+                Post post = requests.make(i);
+                inFlight.add(http.post(post.path(), post.headers(), Buffer.buffer(post.body())).whenComplete((status, e) -> {
+                    if (e != null || status >= 300) {
+                        failures.incrementAndGet();
+                    } else if (measured) {
+                        latency.recordNanos(System.nanoTime() - intended);
+                    }
+                }));
+            });
+            CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
+        }
         ObjectNode result = latency.toJson();
         result.put("rate", rate).put("failures", failures.get());
         return result;
