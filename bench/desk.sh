@@ -74,6 +74,7 @@ print("|---|---:|---|")
 print(f"| desk feed p50, commit → frame, {feed[0]['sockets']} sockets at {feed[0]['rate']:.0f} msg/s (ms) | {med('feed', 'p50'):.2f} | |")
 print(f"| desk feed p99 (ms) | {med('feed', 'p99'):.2f} | <= 50 ms |")
 print(f"| frames received / expected | {sum(r['frames'] for r in feed)} / {sum(r['expected'] for r in feed)} | all |")
+print(f"| messages refused (not 202) | {sum(r.get('refused', 0) for r in feed)} | 0 |")
 print(f"| inbox p95, pending, 100,000 conversations (ms) | {med('inbox', 'pending_p95'):.2f} | <= 50 ms |")
 print(f"| inbox p95, all statuses (ms) | {med('inbox', 'all_p95'):.2f} | <= 50 ms |")
 PY

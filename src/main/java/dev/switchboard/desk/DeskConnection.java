@@ -13,7 +13,7 @@ import java.util.concurrent.Executor;
  * not follow the last sent cursor (this socket missed one) is filled in from the database too.
  *
  * <p>Frames go out in one task per batch on the socket's event loop: at 200 messages a second, 50
- * desks receive some 30,000 frames a second, and a hand-off to the event loop per frame cost more
+ * desks receive some 20,000 frames a second, and a hand-off to the event loop per frame cost more
  * than writing them.
  */
 final class DeskConnection {

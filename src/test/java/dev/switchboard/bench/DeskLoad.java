@@ -123,7 +123,8 @@ public final class DeskLoad {
 
     /**
      * Counts, on one desk socket, the customer message frames of markers whose 202 has arrived. Frames
-     * are matched as text (any key order), not parsed: at 200 messages/s, 50 sockets receive some 30,000 frames a second.
+     * are matched as text (in any key order), not parsed: at 200 messages/s, 50 sockets receive some
+     * 20,000 frames a second.
      */
     private static void onFrame(String frame, Set<String> ours, Map<String, Long> acknowledged,
             LatencyRecorder latency, AtomicInteger frames, CountDownLatch live) {

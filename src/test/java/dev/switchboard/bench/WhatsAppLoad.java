@@ -135,7 +135,8 @@ public final class WhatsAppLoad {
             BenchCli.openLoop(rate, start, end, (i, intended) -> {
                 boolean measured = intended >= measureFrom;
                 Post post = requests.make(i);
-                inFlight.add(http.post(post.path(), post.headers(), Buffer.buffer(post.body())).whenComplete((status, e) -> {
+                Buffer body = Buffer.buffer(post.body());
+                inFlight.add(http.post(post.path(), post.headers(), body).whenComplete((status, e) -> {
                     if (e != null || status >= 300) {
                         failures.incrementAndGet();
                     } else if (measured) {
