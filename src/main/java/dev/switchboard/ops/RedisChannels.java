@@ -5,6 +5,11 @@ import io.quarkus.redis.datasource.pubsub.ReactivePubSubCommands;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.RedisConnection;
+import io.vertx.mutiny.redis.client.Request;
+import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.List;
@@ -26,6 +31,12 @@ import org.jboss.logging.Logger;
  * an attempt has not completed within {@link #ATTEMPT_TIMEOUT_NANOS} (a connection that never
  * answered). One connection, not one per module: each subscription holds a pooled connection for
  * good, and the pool's few connections are what every command and publish waits for.
+ *
+ * <p>It subscribes on a connection of its own, whose handler is in place before {@code PSUBSCRIBE}
+ * goes out. The Redis data source's subscriber sets its handler only after sending, so a
+ * confirmation that came back first was dropped ("No handler waiting for message") and the
+ * subscription never completed. Seen as a node that stayed unsubscribed for 20 s after a Redis
+ * restart.
  */
 @ApplicationScoped
 public class RedisChannels {
@@ -42,10 +53,13 @@ public class RedisChannels {
     private final AtomicBoolean subscribed = new AtomicBoolean();
     /** System.nanoTime when the attempt in flight started; 0 when none is. */
     private final AtomicLong attemptSince = new AtomicLong();
-    private volatile ReactivePubSubCommands.ReactiveRedisSubscriber subscriber;
+    private final Redis redis;
+    /** The subscribed connection; null while there is none. */
+    private volatile RedisConnection connection;
 
     RedisChannels(ReactiveRedisDataSource redis) {
         this.pubsub = redis.pubsub(String.class);
+        this.redis = redis.getRedis();
     }
 
     /** Announces {@code message} on {@code channel} to the other nodes; never waits for Redis. */
@@ -90,9 +104,9 @@ public class RedisChannels {
     }
 
     void stop(@Observes ShutdownEvent ignored) {
-        ReactivePubSubCommands.ReactiveRedisSubscriber current = subscriber;
+        RedisConnection current = connection;
         if (current != null) {
-            current.unsubscribe().subscribe().with(ok -> { }, failure -> { });
+            current.close().subscribe().with(ok -> { }, failure -> { });
         }
     }
 
@@ -110,16 +124,38 @@ public class RedisChannels {
         if (!attemptSince.compareAndSet(since, now)) {
             return;
         }
-        pubsub.subscribeToPattern(PATTERN, this::dispatch, this::lost, failure -> lost())
-                .subscribe().with(s -> {
-                    subscriber = s;
-                    subscribed.set(true);
-                    attemptSince.set(0);
-                    afterSubscribing.forEach(Runnable::run);
-                }, failure -> {
-                    attemptSince.set(0);
-                    lost();
-                });
+        redis.connect().subscribe().with(candidate -> {
+            candidate.handler(response -> received(candidate, response));
+            candidate.exceptionHandler(failure -> lost(candidate));
+            candidate.endHandler(() -> lost(candidate));
+            candidate.send(Request.cmd(Command.PSUBSCRIBE).arg(PATTERN)).subscribe().with(ok -> { }, failure -> {
+                lost(candidate);
+                candidate.close().subscribe().with(closed -> { }, ignored -> { });
+            });
+        }, failure -> {
+            attemptSince.set(0);
+            lost(null);
+        });
+    }
+
+    /** What Redis pushes on the subscribed connection: the confirmation, then the messages. */
+    private void received(RedisConnection from, Response push) {
+        if (push == null || push.size() == 0) {
+            return;
+        }
+        String kind = push.get(0).toString();
+        if ("psubscribe".equalsIgnoreCase(kind)) {
+            RedisConnection before = connection;
+            connection = from;
+            if (before != null && before != from) {
+                before.close().subscribe().with(closed -> { }, ignored -> { }); // a slow attempt that came in late
+            }
+            subscribed.set(true);
+            attemptSince.set(0);
+            afterSubscribing.forEach(Runnable::run);
+        } else if ("pmessage".equalsIgnoreCase(kind) && push.size() == 4) {
+            dispatch(push.get(2).toString(), push.get(3).toString());
+        }
     }
 
     private void dispatch(String channel, String message) {
@@ -135,7 +171,12 @@ public class RedisChannels {
         }
     }
 
-    private void lost() {
+    /** A connection ended or failed: the subscription is gone if it was the subscribed one. */
+    private void lost(RedisConnection which) {
+        if (which != null && which != connection) {
+            return; // an attempt that never subscribed
+        }
+        connection = null;
         if (subscribed.getAndSet(false)) {
             LOG.warn("lost the Redis subscription; renewing it");
         }
