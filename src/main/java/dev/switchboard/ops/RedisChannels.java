@@ -35,8 +35,8 @@ import org.jboss.logging.Logger;
  * <p>It subscribes on a connection of its own, whose handler is in place before {@code PSUBSCRIBE}
  * goes out. The Redis data source's subscriber sets its handler only after sending, so a
  * confirmation that came back first was dropped ("No handler waiting for message") and the
- * subscription never completed. Seen as a node that stayed unsubscribed for 20 s after a Redis
- * restart.
+ * subscription never completed. Seen as a node that stayed unsubscribed for 20 s after Redis
+ * dropped its subscribers.
  */
 @ApplicationScoped
 public class RedisChannels {
@@ -56,6 +56,8 @@ public class RedisChannels {
     private final Redis redis;
     /** The subscribed connection; null while there is none. */
     private volatile RedisConnection connection;
+    /** The connection of the attempt in flight, closed if a later attempt replaces it. */
+    private volatile RedisConnection attempting;
 
     RedisChannels(ReactiveRedisDataSource redis) {
         this.pubsub = redis.pubsub(String.class);
@@ -124,7 +126,12 @@ public class RedisChannels {
         if (!attemptSince.compareAndSet(since, now)) {
             return;
         }
+        RedisConnection stale = attempting;
+        if (stale != null && stale != connection) {
+            stale.close().subscribe().with(closed -> { }, ignored -> { }); // it never answered: free its pool slot
+        }
         redis.connect().subscribe().with(candidate -> {
+            attempting = candidate;
             candidate.handler(response -> received(candidate, response));
             candidate.exceptionHandler(failure -> lost(candidate));
             candidate.endHandler(() -> lost(candidate));
@@ -153,7 +160,7 @@ public class RedisChannels {
             subscribed.set(true);
             attemptSince.set(0);
             afterSubscribing.forEach(Runnable::run);
-        } else if ("pmessage".equalsIgnoreCase(kind) && push.size() == 4) {
+        } else if ("pmessage".equalsIgnoreCase(kind) && push.size() == 4 && from == connection) {
             dispatch(push.get(2).toString(), push.get(3).toString());
         }
     }
