@@ -35,15 +35,13 @@ public class AgentAdminResource {
     private static final int MAX_FIELD = 200;
 
     private final DeskAgents agents;
-    private final DeskConnections connections;
     private final TenantDirectory directory;
     private final IdempotentRequests idempotent;
     private final ObjectMapper mapper;
 
-    AgentAdminResource(DeskAgents agents, DeskConnections connections, TenantDirectory directory,
-            IdempotentRequests idempotent, ObjectMapper mapper) {
+    AgentAdminResource(DeskAgents agents, TenantDirectory directory, IdempotentRequests idempotent,
+            ObjectMapper mapper) {
         this.agents = agents;
-        this.connections = connections;
         this.directory = directory;
         this.idempotent = idempotent;
         this.mapper = mapper;
