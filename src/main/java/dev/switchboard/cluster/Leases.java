@@ -87,14 +87,14 @@ public class Leases {
         return (int) Math.floorMod(sessionId, (long) config.partitions());
     }
 
-    /** Whether this node owns the session's partition now (as far as it knows: {@link #fence} is the proof). */
-    /** Whether this node holds {@code partition} now (as far as it knows: the fence is what decides). */
+    /** Whether this node holds {@code partition} now (as far as it knows: {@link #fence} is the proof). */
     public boolean holdsPartition(int partition) {
         return owned.containsKey(partition);
     }
 
+    /** Whether this node owns the session's partition now (as far as it knows: {@link #fence} is the proof). */
     public boolean owns(long sessionId) {
-        return owned.containsKey(partitionOf(sessionId));
+        return holdsPartition(partitionOf(sessionId));
     }
 
     public int ownedCount() {
