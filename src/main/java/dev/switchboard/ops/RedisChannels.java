@@ -106,10 +106,7 @@ public class RedisChannels {
     }
 
     void stop(@Observes ShutdownEvent ignored) {
-        RedisConnection current = connection;
-        if (current != null) {
-            current.close().subscribe().with(ok -> { }, failure -> { });
-        }
+        close(connection);
     }
 
     /** Subscribes unless subscribed, or an attempt is in flight and young. */
@@ -127,8 +124,8 @@ public class RedisChannels {
             return;
         }
         RedisConnection stale = attempting;
-        if (stale != null && stale != connection) {
-            stale.close().subscribe().with(closed -> { }, ignored -> { }); // it never answered: free its pool slot
+        if (stale != connection) {
+            close(stale); // it never answered: free its pool slot
         }
         redis.connect().subscribe().with(candidate -> {
             attempting = candidate;
@@ -137,7 +134,7 @@ public class RedisChannels {
             candidate.endHandler(() -> lost(candidate));
             candidate.send(Request.cmd(Command.PSUBSCRIBE).arg(PATTERN)).subscribe().with(ok -> { }, failure -> {
                 lost(candidate);
-                candidate.close().subscribe().with(closed -> { }, ignored -> { });
+                close(candidate);
             });
         }, failure -> {
             attemptSince.set(0);
@@ -154,8 +151,8 @@ public class RedisChannels {
         if ("psubscribe".equalsIgnoreCase(kind)) {
             RedisConnection before = connection;
             connection = from;
-            if (before != null && before != from) {
-                before.close().subscribe().with(closed -> { }, ignored -> { }); // a slow attempt that came in late
+            if (before != from) {
+                close(before); // a slow attempt that came in late
             }
             subscribed.set(true);
             attemptSince.set(0);
@@ -175,6 +172,12 @@ public class RedisChannels {
             listener.accept(message.substring(from + 1));
         } catch (RuntimeException e) {
             LOG.warnf("a message on %s could not be handled: %s", channel, e.getClass().getName());
+        }
+    }
+
+    private static void close(RedisConnection connection) {
+        if (connection != null) {
+            connection.close().subscribe().with(closed -> { }, ignored -> { });
         }
     }
 
