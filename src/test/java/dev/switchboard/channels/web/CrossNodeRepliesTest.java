@@ -36,6 +36,15 @@ class CrossNodeRepliesTest {
     @Inject
     DataSource dataSource;
 
+    /** What node B commits for a session: a web reply at {@code seq} that this node knows nothing about. */
+    private static void commitReplyAsNodeB(Db db, Tenants.Credentials tenant, long session, String key, long seq,
+            String text) {
+        db.update("INSERT INTO effects (tenant_id, session_id, channel, session_key, seq, reply_to, type, payload, "
+                + "dedupe_key, status, message_status) VALUES (?::uuid, ?, 'web', ?, ?, 1, 'message', "
+                + "jsonb_build_object('text', ?::text), ?, 'awaiting_client', 'pending')", tenant.tenantId(), session, key,
+                seq, text, "node-b:" + UUID.randomUUID());
+    }
+
     @Test
     void aReplyCommittedOnAnotherNodeReachesASocketOnThisOne() {
         Tenants.Credentials tenant = Tenants.create("cross-node-" + UUID.randomUUID());
@@ -49,10 +58,7 @@ class CrossNodeRepliesTest {
             long session = db.count("SELECT id FROM sessions WHERE tenant_id = ?::uuid", tenant.tenantId());
             long next = db.count("SELECT max(seq) FROM effects WHERE session_id = ?", session) + 1;
             // what node B would have committed: a reply this node knows nothing about, then its announcement
-            db.update("INSERT INTO effects (tenant_id, session_id, channel, session_key, seq, reply_to, type, payload, "
-                    + "dedupe_key, status, message_status) VALUES (?::uuid, ?, 'web', 'else|where', ?, 1, 'message', "
-                    + "'{\"text\":\"answered on node B\"}', ?, 'awaiting_client', 'pending')", tenant.tenantId(), session,
-                    next, "node-b:" + UUID.randomUUID());
+            commitReplyAsNodeB(db, tenant, session, "else|where", next, "answered on node B");
             redis.pubsub(String.class).publish(CrossNodeReplies.CHANNEL, String.join("|", "node-b", tenant.tenantId(),
                     "else%7Cwhere", Long.toString(session), Long.toString(next), Long.toString(next)));
             JsonNode reply = chat.collect(f -> ChatClient.isType(f, "message"), 1, WAIT).get(0);
@@ -75,10 +81,7 @@ class CrossNodeRepliesTest {
             long next = db.count("SELECT max(seq) FROM effects WHERE session_id = ?", session) + 1;
             // Redis drops its subscribers; node B commits a reply whose announcement nobody hears
             redis.execute("CLIENT", "KILL", "TYPE", "pubsub");
-            db.update("INSERT INTO effects (tenant_id, session_id, channel, session_key, seq, reply_to, type, payload, "
-                    + "dedupe_key, status, message_status) VALUES (?::uuid, ?, 'web', 'unannounced', ?, 1, 'message', "
-                    + "'{\"text\":\"said while Redis was away\"}', ?, 'awaiting_client', 'pending')", tenant.tenantId(),
-                    session, next, "node-b:" + UUID.randomUUID());
+            commitReplyAsNodeB(db, tenant, session, "unannounced", next, "said while Redis was away");
             db.update("UPDATE sessions SET effect_seq = ? WHERE id = ?", next, session);
             JsonNode reply = chat.collect(f -> ChatClient.isType(f, "message"), 1, WAIT).get(0);
             assertEquals("said while Redis was away", reply.path("text").asText());
