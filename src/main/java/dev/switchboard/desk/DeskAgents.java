@@ -1,11 +1,11 @@
 package dev.switchboard.desk;
 
-import dev.switchboard.tenants.KeyHash;
-import dev.switchboard.tenants.TenantId;
-import io.quarkus.runtime.annotations.RegisterForReflection;
 import dev.switchboard.ops.Invalidations;
 import dev.switchboard.ops.NodeCache;
+import dev.switchboard.tenants.KeyHash;
+import dev.switchboard.tenants.TenantId;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.security.SecureRandom;

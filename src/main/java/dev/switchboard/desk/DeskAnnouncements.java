@@ -31,8 +31,7 @@ class DeskAnnouncements {
     private final Event<Numbered> numbered;
     private final Counter publishFailures;
 
-    DeskAnnouncements(RedisChannels channels, Event<Numbered> numbered,
-            MeterRegistry metrics) {
+    DeskAnnouncements(RedisChannels channels, Event<Numbered> numbered, MeterRegistry metrics) {
         this.numbered = numbered;
         this.channels = channels;
         channels.listen(CHANNEL, this::onAnnouncement);
@@ -40,7 +39,6 @@ class DeskAnnouncements {
                 .tag("outcome", "failed").description("Desk feed announcements Redis did not take")
                 .register(metrics);
     }
-
 
     /** One announcement per tenant of a numbered batch: its last cursor. Never waits for Redis. */
     void announce(List<FeedSequencer.Numbered> rows) {

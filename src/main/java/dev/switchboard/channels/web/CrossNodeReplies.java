@@ -1,17 +1,17 @@
 package dev.switchboard.channels.web;
 
+import dev.switchboard.ops.RedisChannels;
 import dev.switchboard.outbox.Effect;
 import dev.switchboard.outbox.EffectsCommitted;
-import dev.switchboard.ops.RedisChannels;
 import dev.switchboard.outbox.Outbox;
 import dev.switchboard.sessions.SessionAddress;
 import dev.switchboard.tenants.DatabaseScope;
 import dev.switchboard.tenants.TenantId;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.scheduler.Scheduled;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.Startup;
+import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
@@ -55,8 +55,7 @@ public class CrossNodeReplies {
                 return t;
             }, new ThreadPoolExecutor.AbortPolicy());
 
-    CrossNodeReplies(RedisChannels channels, ConnectionRegistry registry, Outbox outbox,
-            MeterRegistry metrics) {
+    CrossNodeReplies(RedisChannels channels, ConnectionRegistry registry, Outbox outbox, MeterRegistry metrics) {
         this.channels = channels;
         channels.listen(CHANNEL, this::onAnnouncement);
         channels.afterSubscribing(() -> {
@@ -144,7 +143,4 @@ public class CrossNodeReplies {
             metrics.counter("switchboard.web.cross.node.announcements", "outcome", "dropped").increment();
         }
     }
-
-
-
 }
