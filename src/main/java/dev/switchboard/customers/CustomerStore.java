@@ -39,9 +39,26 @@ public class CustomerStore {
         this.changed = changed;
     }
 
-    /** The customer of a WhatsApp id, created on first sight; a profile name given replaces the stored one. */
+    /**
+     * The customer of a WhatsApp id, created on first sight; a profile name given replaces the stored one.
+     * A customer already known as given is only read: the upsert would rewrite and lock the row on every
+     * message, and a customer's next webhook waited for that lock behind the whole webhook transaction.
+     */
     @Transactional(Transactional.TxType.MANDATORY)
     public UUID upsertWhatsApp(TenantId tenant, String waId, String phone, String name) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT id, name, phone FROM customers WHERE tenant_id = ? AND wa_id = ?")) {
+            ps.setObject(1, tenant.value());
+            ps.setString(2, waId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next() && (name == null || name.equals(rs.getString(2)))
+                        && (phone == null || rs.getString(3) != null)) {
+                    return (UUID) rs.getObject(1);
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not read a customer", e);
+        }
         String sql = """
                 INSERT INTO customers (id, tenant_id, wa_id, phone, name) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (tenant_id, wa_id) DO UPDATE

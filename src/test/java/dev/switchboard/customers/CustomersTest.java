@@ -133,6 +133,11 @@ class CustomersTest {
         assertEquals(id, messageFrom(wa, WA_ID, "Ada King"));
         api(wa.tenant).get("/api/v1/customers/" + id).then().statusCode(200).body("customer.name", equalTo("Ada King"));
         assertEquals(1, db().count("SELECT count(*) FROM customers WHERE tenant_id = ?::uuid", wa.tenant.tenantId()));
+
+        String version = db().text("SELECT xmin::text FROM customers WHERE id = ?::uuid", id);
+        assertEquals(id, messageFrom(wa, WA_ID, "Ada King"));
+        assertEquals(version, db().text("SELECT xmin::text FROM customers WHERE id = ?::uuid", id),
+                "a customer known as given is read, not rewritten (and locked) by every message");
     }
 
     @Test
