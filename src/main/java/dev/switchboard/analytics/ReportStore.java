@@ -1,6 +1,7 @@
 package dev.switchboard.analytics;
 
 import dev.switchboard.conversations.ConversationStatus;
+import dev.switchboard.storage.Jdbc;
 import dev.switchboard.tenants.TenantId;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -40,7 +41,7 @@ class ReportStore {
                        reached_person, handed_off_at, pending_since, first_response_at, first_response_ms,
                        first_responder_id, resolved_at, resolved_by_id, bot_ms, human_ms, waiting_since
                   FROM report_conversations WHERE conversation_id = ANY(?)""";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = Jdbc.planEachTime(c.prepareStatement(sql))) {
             ps.setArray(1, c.createArrayOf("uuid", conversationIds.toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

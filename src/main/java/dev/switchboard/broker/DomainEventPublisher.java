@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.cluster.Leases;
 import dev.switchboard.ops.LoopThread;
+import dev.switchboard.storage.Jdbc;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -240,8 +241,8 @@ class DomainEventPublisher {
         if (ids.isEmpty()) {
             return;
         }
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "UPDATE domain_events SET published_at = now() WHERE id = ANY(?)")) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = Jdbc.planEachTime(c.prepareStatement(
+                "UPDATE domain_events SET published_at = now() WHERE id = ANY(?)"))) {
             ps.setArray(1, c.createArrayOf("bigint", ids.toArray()));
             ps.executeUpdate();
         } catch (SQLException e) {

@@ -1,7 +1,7 @@
 package dev.switchboard.conversations;
 
-import dev.switchboard.tenants.TenantId;
 import dev.switchboard.storage.Jdbc;
+import dev.switchboard.tenants.TenantId;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.sql.Connection;
@@ -51,11 +51,11 @@ class ConversationStore {
     @Transactional(Transactional.TxType.MANDATORY)
     Map<Long, Found> touchCurrent(Map<Long, String> sessionKeys) {
         // one statement on the hot path: the tracker needs only what the row itself says
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = Jdbc.planEachTime(c.prepareStatement(
                 "UPDATE conversations SET last_activity_at = now() WHERE session_id = ANY(?) AND status <> "
                         + ConversationStatus.RESOLVED.literal() + " RETURNING id, channel, customer_id, status, "
                         + "assignee_id, first_seq, created_at, handed_off_at, first_human_reply_at, last_activity_at, "
-                        + "session_id")) {
+                        + "session_id"))) {
             ps.setArray(1, c.createArrayOf("bigint", sessionKeys.keySet().toArray()));
             Map<Long, Found> found = new HashMap<>();
             try (ResultSet rs = ps.executeQuery()) {

@@ -3,6 +3,7 @@ package dev.switchboard.outbox;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.sessions.SessionAddress;
+import dev.switchboard.storage.Jdbc;
 import dev.switchboard.storage.LogClock;
 import dev.switchboard.tenants.TenantId;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -189,7 +190,7 @@ class EffectStore {
                         MessageStatus.SENT) + " THEN " + MessageStatus.DELIVERED.literal() + " ELSE message_status END, "
                 + "delivered_at = CASE WHEN message_status IS NULL THEN NULL ELSE COALESCE(delivered_at, now()) END "
                 + "WHERE id = ANY (?) AND status <> " + EffectStatus.SENT.literal();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = Jdbc.planEachTime(c.prepareStatement(sql))) {
             Array array = c.createArrayOf("bigint", ids.toArray());
             ps.setArray(1, array);
             ps.executeUpdate();
