@@ -22,7 +22,7 @@ public interface OutboxConfig {
     @WithDefault("30s")
     Duration claimLease();
 
-    /** Effects claimed per sweep. */
+    /** Effects claimed at a time; a sweep claims again at once while its claims come back full. */
     @WithDefault("200")
     int sweepBatch();
 
