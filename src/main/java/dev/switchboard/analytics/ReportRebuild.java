@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.conversations.ConversationFact;
 import dev.switchboard.conversations.ConversationStatus;
 import dev.switchboard.events.EventTypes;
+import dev.switchboard.storage.Jdbc;
 import dev.switchboard.tenants.TenantId;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -100,9 +101,9 @@ class ReportRebuild {
         lock(sessionIds);
         Map<Long, List<Known>> bySession = new HashMap<>();
         Map<UUID, Known> byId = new HashMap<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = Jdbc.planEachTime(c.prepareStatement(
                 "SELECT id, session_id, channel, first_seq FROM conversations WHERE session_id = ANY(?) "
-                        + "ORDER BY session_id, first_seq")) {
+                        + "ORDER BY session_id, first_seq"))) {
             ps.setArray(1, c.createArrayOf("bigint", boxed(sessionIds)));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -113,9 +114,9 @@ class ReportRebuild {
             }
         }
         Map<UUID, List<Timed>> facts = new LinkedHashMap<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = Jdbc.planEachTime(c.prepareStatement(
                 "SELECT session_id, seq, type, payload::text, created_at FROM events WHERE session_id = ANY(?) "
-                        + "AND type IN " + FACT_TYPES + " ORDER BY session_id, seq")) {
+                        + "AND type IN " + FACT_TYPES + " ORDER BY session_id, seq"))) {
             ps.setArray(1, c.createArrayOf("bigint", boxed(sessionIds)));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -196,8 +197,8 @@ class ReportRebuild {
         record Row(long id, String channel, String key) {
         }
         List<Row> rows = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT id, channel, external_key FROM sessions WHERE id = ANY(?)")) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = Jdbc.planEachTime(c.prepareStatement(
+                "SELECT id, channel, external_key FROM sessions WHERE id = ANY(?)"))) {
             ps.setArray(1, c.createArrayOf("bigint", boxed(sessionIds)));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -206,9 +207,9 @@ class ReportRebuild {
             }
         }
         rows.sort(Comparator.comparing(Row::channel).thenComparing(Row::key));
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = Jdbc.planEachTime(c.prepareStatement(
                 "SELECT s.id FROM unnest(?::bigint[]) WITH ORDINALITY AS u(id, position) JOIN sessions s ON s.id = u.id "
-                        + "ORDER BY u.position FOR UPDATE OF s")) {
+                        + "ORDER BY u.position FOR UPDATE OF s"))) {
             ps.setArray(1, c.createArrayOf("bigint", rows.stream().map(Row::id).toArray()));
             ps.executeQuery().close();
         }

@@ -168,7 +168,8 @@ class ReportStore {
     void forget(long[] sessionIds) {
         for (String table : List.of("report_conversations", "report_replies", "report_assignments")) {
             try (Connection c = dataSource.getConnection();
-                    PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE session_id = ANY(?)")) {
+                    PreparedStatement ps = Jdbc.planEachTime(c.prepareStatement(
+                            "DELETE FROM " + table + " WHERE session_id = ANY(?)"))) {
                 ps.setArray(1, c.createArrayOf("bigint", java.util.Arrays.stream(sessionIds).boxed().toArray()));
                 ps.executeUpdate();
             } catch (SQLException e) {

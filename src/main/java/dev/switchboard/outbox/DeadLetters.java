@@ -6,6 +6,7 @@ import dev.switchboard.events.EventStore;
 import dev.switchboard.events.EventTypes;
 import dev.switchboard.events.NewEvent;
 import dev.switchboard.sessions.SessionStore;
+import dev.switchboard.storage.Jdbc;
 import dev.switchboard.storage.LogClock;
 import dev.switchboard.tenants.TenantId;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -19,6 +20,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -179,7 +181,7 @@ public class DeadLetters {
     }
 
     private void execute(String sql, Long[] ids) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = Jdbc.planEachTime(c.prepareStatement(sql))) {
             Array array = c.createArrayOf("bigint", ids);
             ps.setArray(1, array);
             ps.executeUpdate();
@@ -190,6 +192,9 @@ public class DeadLetters {
 
     private List<DeadLetter> query(String sql, Object... args) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            if (Arrays.stream(args).anyMatch(Long[].class::isInstance)) {
+                Jdbc.planEachTime(ps); // on a list of ids (ADR 0020)
+            }
             for (int i = 0; i < args.length; i++) {
                 ps.setObject(i + 1, args[i] instanceof Long[] ids ? c.createArrayOf("bigint", ids) : args[i]);
             }
