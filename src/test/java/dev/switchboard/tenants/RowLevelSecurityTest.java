@@ -64,7 +64,9 @@ class RowLevelSecurityTest {
     @Test
     void withNoTenantSetNoRowIsVisibleAndNoneCanBeWritten() throws Exception {
         Tenants.create("rls-c-" + UUID.randomUUID());
+        // a pooled connection: it must leave the pool as it came (the pool remembers what scope it holds)
         try (var c = dataSource.getConnection(); var st = c.createStatement()) {
+            try {
             st.execute("SET ROLE switchboard_app");
             st.execute("SELECT set_config('app.tenant_id', '', false)");
             try (var rs = st.executeQuery("SELECT count(*) FROM sessions")) {
@@ -82,7 +84,9 @@ class RowLevelSecurityTest {
                 refused = e.getMessage().contains("row-level security");
             }
             assertTrue(refused, "a write outside the tenant is refused by the policy");
-            st.execute("RESET ROLE");
+            } finally {
+                st.execute("RESET ROLE");
+            }
         }
     }
 
