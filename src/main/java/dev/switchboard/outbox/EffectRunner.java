@@ -63,7 +63,10 @@ public class EffectRunner {
         this.metrics = metrics;
     }
 
-    /** Runs on the committing thread (a group-commit writer): hands the effects to their lane and returns. */
+    /**
+     * Runs on the committing thread (a group-commit writer, or a caller that wrote its own request):
+     * hands the effects to their lane and returns.
+     */
     void onCommitted(@Observes(during = TransactionPhase.AFTER_SUCCESS) EffectsCommitted committed) {
         if (committed.effects().isEmpty()) {
             return;

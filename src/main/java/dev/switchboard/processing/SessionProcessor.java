@@ -38,6 +38,7 @@ import io.opentelemetry.context.Scope;
 import dev.switchboard.statemachine.TransitionRejected;
 import dev.switchboard.storage.CommitWriters;
 import dev.switchboard.storage.GroupCommitter;
+import dev.switchboard.tenants.DatabaseScope;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -113,7 +114,8 @@ public class SessionProcessor {
                 .description("Time the agent took to answer one inbound message (an LLM call included)")
                 .register(registry);
         this.committer = writers.register(new GroupCommitter<>("processing-committer", this::writeAll, this::writeOne,
-                Comparator.comparing((Outcome o) -> o.prior().address(), SessionAddress.LOCK_ORDER), registry));
+                Comparator.comparing((Outcome o) -> o.prior().address(), SessionAddress.LOCK_ORDER),
+                DatabaseScope::asGroupCommit, registry));
         this.checksumMismatches = Counter.builder("switchboard.sessions.checksum.mismatches")
                 .description("Sessions whose stored state failed checksum verification").register(registry);
     }
