@@ -134,6 +134,8 @@ public final class GroupCommitter<Q, R> {
         if (callerRuns != null && queue.isEmpty() && writing.tryLock()) {
             try {
                 callerRuns.run(() -> commit(new ArrayList<>(List.of(pending))));
+            } catch (RuntimeException | Error e) {
+                pending.result().completeExceptionally(e); // the wrapper failed: commit never ran
             } finally {
                 writing.unlock();
             }

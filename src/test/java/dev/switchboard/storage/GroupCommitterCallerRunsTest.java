@@ -2,6 +2,7 @@ package dev.switchboard.storage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -65,6 +66,19 @@ class GroupCommitterCallerRunsTest {
     }
 
     @Test
+    void aWrapperThatFailsFailsItsRequestInsteadOfLeavingItWaiting() {
+        GroupCommitter<String, String> committer = new GroupCommitter<String, String>("caller-runs-failing",
+                batch -> batch, one -> one, Comparator.<String>naturalOrder(), write -> {
+                    throw new IllegalStateException("no scope today");
+                }, new SimpleMeterRegistry());
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> committer.submit("one"));
+        assertEquals("no scope today", e.getMessage());
+        // the lock was let go: the next request takes the caller's path again (held, it would be queued
+        // and written by the writer, without the wrapper, and succeed)
+        assertThrows(IllegalStateException.class, () -> committer.submit("two"));
+    }
+
+    @Test
     void requestsArrivingWhileABatchIsWrittenAreQueuedAndBatchedByTheWriter() throws Exception {
         ExecutorService callers = Executors.newFixedThreadPool(6);
         try {
@@ -77,16 +91,18 @@ class GroupCommitterCallerRunsTest {
     private void queuedWhileBusy(GroupCommitter<String, String> committer, ExecutorService callers) throws Exception {
         blockFirst = new CountDownLatch(1);
         CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> committer.submit("first"), callers);
-        while (committer.busyNanos() == 0) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (committer.busyNanos() == 0 && System.nanoTime() < deadline) {
             Thread.onSpinWait(); // until the first caller writes, holding the writer's lock
         }
+        assertTrue(committer.busyNanos() > 0, "the first caller is writing");
         List<CompletableFuture<String>> later = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             String request = "later-" + i;
             later.add(CompletableFuture.supplyAsync(() -> committer.submit(request), callers));
         }
         // the writer takes the first queued request, then waits for the lock: four stay in the queue
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (committer.waiting() < 4 && System.nanoTime() < deadline) {
             Thread.onSpinWait();
         }
