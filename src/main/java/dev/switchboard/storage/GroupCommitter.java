@@ -69,7 +69,8 @@ public final class GroupCommitter<Q, R> {
     /** How a caller's thread runs a batch of its own request: as the writer thread runs every batch. */
     @FunctionalInterface
     public interface CallerRuns {
-        void run(Runnable write);
+        /** Runs {@code write} on this thread, or returns false without running it: the writer then takes it. */
+        boolean run(Runnable write);
     }
 
     /**
@@ -130,16 +131,24 @@ public final class GroupCommitter<Q, R> {
 
     /** Queues the request and waits for the transaction that carries it to commit. */
     public R submit(Q request) {
+        if (writing.isHeldByCurrentThread()) {
+            // from inside one of this committer's own writes: it would wait for itself for ever
+            throw new IllegalStateException("a request submitted to " + name + " from inside its own write");
+        }
         Pending<Q, R> pending = new Pending<>(request, new CompletableFuture<>(), System.nanoTime());
-        if (callerRuns != null && queue.isEmpty() && writing.tryLock()) {
+        // not ahead of the writer when it has taken queued requests and waits for the lock
+        boolean written = false;
+        if (callerRuns != null && queue.isEmpty() && !writing.hasQueuedThreads() && writing.tryLock()) {
             try {
-                callerRuns.run(() -> commit(new ArrayList<>(List.of(pending))));
+                written = callerRuns.run(() -> commit(new ArrayList<>(List.of(pending))));
             } catch (RuntimeException | Error e) {
                 pending.result().completeExceptionally(e); // the wrapper failed: commit never ran
+                written = true;
             } finally {
                 writing.unlock();
             }
-        } else {
+        }
+        if (!written) {
             queue.add(pending);
         }
         try {

@@ -54,14 +54,16 @@ public final class DatabaseScope {
 
     /**
      * Runs a group commit's batch on the thread that submitted it ({@code GroupCommitter}'s caller-runs
-     * path) on the system path, as its writer thread runs every batch. Not audited: it is the same
-     * write the writer thread makes for whichever tenants' requests the batch holds. For nothing else.
+     * path), on the system path as its writer thread runs every batch; false, without running it, when
+     * the caller is not on the system path already (the request then goes to the writer). It never
+     * widens a scope, so it is no way around the audit.
      */
-    public static void asGroupCommit(Runnable write) {
-        with(Scope.SYSTEM, () -> {
-            write.run();
-            return null;
-        });
+    public static boolean asGroupCommit(Runnable write) {
+        if (!Scope.SYSTEM.equals(current())) {
+            return false;
+        }
+        write.run();
+        return true;
     }
 
     private static <T> T with(Scope scope, Supplier<T> work) {

@@ -15,6 +15,8 @@ import java.util.Collections;
 import java.util.Map;
 import java.util.WeakHashMap;
 import org.postgresql.PGConnection;
+import org.postgresql.core.BaseConnection;
+import org.postgresql.core.TransactionState;
 
 /**
  * Sets every pooled connection, when it is handed out, to the current {@link DatabaseScope}: the
@@ -55,6 +57,7 @@ public class TenantScopedConnections implements AgroalPoolInterceptor {
             if (last != null && last.certain && last.scope.equals(scope)) {
                 return;
             }
+            held.remove(physical); // from here on, whatever happens, the connection holds nothing known
             try (PreparedStatement ps = connection.prepareStatement(
                     "SELECT set_config('role', ?, false), set_config('app.tenant_id', ?, false)")) {
                 ps.setString(1, scope.role());
@@ -87,14 +90,20 @@ public class TenantScopedConnections implements AgroalPoolInterceptor {
         held.put(physical, setting);
         if (transactions.getTransactionStatus() == Status.STATUS_ACTIVE) {
             transactions.registerInterposedSynchronization(new Synchronization() {
+                private volatile boolean failed;
+
                 @Override
                 public void beforeCompletion() {
+                    // an aborted PostgreSQL transaction answers COMMIT with a rollback, which the driver
+                    // does not report: the transaction manager would then call it committed
+                    failed = !(physical instanceof BaseConnection base)
+                            || base.getTransactionState() == TransactionState.FAILED;
                 }
 
                 @Override
                 public void afterCompletion(int status) {
                     // only if no later hand-out has set the connection since (it may already be in use again)
-                    if (status == Status.STATUS_COMMITTED && held.get(physical) == setting) {
+                    if (status == Status.STATUS_COMMITTED && !failed && held.get(physical) == setting) {
                         setting.certain = true;
                     }
                 }

@@ -30,6 +30,7 @@ class GroupCommitterCallerRunsTest {
     private final ThreadLocal<Boolean> insideWrapper = ThreadLocal.withInitial(() -> false);
     private final AtomicInteger wrapped = new AtomicInteger();
     private volatile CountDownLatch blockFirst = new CountDownLatch(0);
+    private volatile boolean decline;
 
     private GroupCommitter<String, String> committer() {
         return new GroupCommitter<String, String>("caller-runs-test", batch -> {
@@ -46,10 +47,14 @@ class GroupCommitterCallerRunsTest {
             writes.add(new Write(one, Thread.currentThread().getName(), insideWrapper.get(), List.of(one)));
             return "done " + one;
         }, Comparator.<String>naturalOrder(), write -> {
+            if (decline) {
+                return false;
+            }
             wrapped.incrementAndGet();
             insideWrapper.set(true);
             try {
                 write.run();
+                return true;
             } finally {
                 insideWrapper.set(false);
             }
@@ -63,6 +68,28 @@ class GroupCommitterCallerRunsTest {
         assertEquals(1, writes.size());
         assertEquals(Thread.currentThread().getName(), writes.get(0).thread());
         assertTrue(writes.get(0).wrapped(), "written inside the caller-runs wrapper");
+    }
+
+    @Test
+    void aRequestTheWrapperDeclinesIsWrittenByTheWriter() {
+        GroupCommitter<String, String> committer = committer();
+        decline = true;
+        assertEquals("done one", committer.submit("one"));
+        assertEquals("caller-runs-test-writer", writes.get(0).thread());
+        assertEquals(0, wrapped.get());
+    }
+
+    @Test
+    void aRequestFromInsideItsCommittersOwnWriteIsRefusedNotLeftWaitingForItself() {
+        GroupCommitter<String, String>[] self = new GroupCommitter[1];
+        self[0] = new GroupCommitter<String, String>("caller-runs-nested", batch -> batch,
+                one -> one.equals("outer") ? self[0].submit("inner") : one, Comparator.<String>naturalOrder(),
+                write -> {
+                    write.run();
+                    return true;
+                }, new SimpleMeterRegistry());
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> self[0].submit("outer"));
+        assertTrue(e.getMessage().contains("from inside its own write"), e.getMessage());
     }
 
     @Test

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A pooled connection skips setting its scope when it holds it already (ADR 0021): whatever came
  * before on that connection, every hand-out holds the scope current when it is handed out. The
- * trap: a scope set inside a transaction that rolls back reverts, so it must not count as held.
+ * traps: a scope set inside a transaction that rolls back reverts, so it must not count as held; and
+ * so does one whose statement failed, even when the transaction manager then calls it committed.
  */
 @QuarkusTest
 class ConnectionScopeTest {
@@ -29,7 +30,8 @@ class ConnectionScopeTest {
     @Inject
     DataSource dataSource;
 
-    private enum Ending { COMMIT, ROLLBACK, AUTOCOMMIT }
+    /** How the transaction of a hand-out ends; COMMIT_AFTER_ERROR commits what PostgreSQL aborted. */
+    private enum Ending { COMMIT, ROLLBACK, AUTOCOMMIT, COMMIT_AFTER_ERROR }
 
     private record Step(String scope, Ending ending) {
     }
@@ -65,6 +67,11 @@ class ConnectionScopeTest {
             case AUTOCOMMIT -> read();
             case COMMIT -> QuarkusTransaction.requiringNew().call(this::read);
             case ROLLBACK -> rolledBack();
+            case COMMIT_AFTER_ERROR -> QuarkusTransaction.requiringNew().call(() -> {
+                String held = read();
+                failOneStatement();
+                return held;
+            });
         };
         String held = switch (step.scope()) {
             case "a" -> DatabaseScope.asTenant(A, seen);
@@ -89,6 +96,16 @@ class ConnectionScopeTest {
     private static final class RolledBack extends RuntimeException {
         RolledBack(String seen) {
             super(seen, null, false, false);
+        }
+    }
+
+    /** A statement that fails, its error caught: PostgreSQL aborts the transaction, the code goes on. */
+    private void failOneStatement() {
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+            st.execute("SELECT 1 / 0");
+            throw new AssertionError("division by zero succeeded");
+        } catch (SQLException expected) {
+            // swallowed on purpose
         }
     }
 
