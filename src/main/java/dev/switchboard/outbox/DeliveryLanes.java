@@ -15,8 +15,8 @@ import org.jboss.logging.Logger;
  * Where committed effects are delivered: for each channel a few single-thread lanes, a session always
  * on the same one (so its effects go out in seq order). Delivery never runs on the thread that
  * committed them: that thread holds a group commit's lock, and a slow recipient must not hold back
- * every session's commits. Channels have lanes of their own, so a slow outside API (WhatsApp's timeouts)
- * never holds back web chat replies.
+ * every session's commits. Channels have lanes of their own, so a slow outside API (WhatsApp's
+ * timeouts) never holds back web chat replies.
  */
 @ApplicationScoped
 class DeliveryLanes {

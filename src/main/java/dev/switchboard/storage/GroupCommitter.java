@@ -136,11 +136,11 @@ public final class GroupCommitter<Q, R> {
             throw new IllegalStateException("a request submitted to " + name + " from inside its own write");
         }
         Pending<Q, R> pending = new Pending<>(request, new CompletableFuture<>(), System.nanoTime());
-        // not ahead of the writer when it has taken queued requests and waits for the lock
         boolean written = false;
+        // never ahead of the writer when it has taken queued requests and waits for the lock
         if (callerRuns != null && queue.isEmpty() && !writing.hasQueuedThreads() && writing.tryLock()) {
             try {
-                written = callerRuns.run(() -> commit(new ArrayList<>(List.of(pending))));
+                written = callerRuns.run(() -> commit(List.of(pending)));
             } catch (RuntimeException | Error e) {
                 pending.result().completeExceptionally(e); // the wrapper failed: commit never ran
                 written = true;
