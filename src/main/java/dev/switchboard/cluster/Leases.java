@@ -1,6 +1,7 @@
 package dev.switchboard.cluster;
 
 import dev.switchboard.storage.Jdbc;
+import dev.switchboard.storage.Pipeline;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -13,7 +14,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.transaction.Transactional;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -21,6 +21,7 @@ import java.sql.SQLException;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -108,6 +109,16 @@ public class Leases {
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public void fence(Collection<Long> sessionIds) {
+        Pipeline pipeline = new Pipeline();
+        fenceIn(pipeline, sessionIds);
+        pipeline.run(dataSource);
+    }
+
+    /**
+     * {@link #fence} as the first statement of a pipeline: the statements after it run, and its
+     * check throws when the results are read, so the transaction commits nothing.
+     */
+    public void fenceIn(Pipeline pipeline, Collection<Long> sessionIds) {
         Map<Integer, Long> expected = new HashMap<>();
         for (long sessionId : sessionIds) {
             int partition = partitionOf(sessionId);
@@ -117,28 +128,23 @@ public class Leases {
             }
             expected.put(partition, epoch);
         }
-        String sql = "SELECT partition, epoch FROM partition_leases WHERE partition = ANY (?) AND owner = ? "
-                + "AND expires_at > now() FOR SHARE";
-        Map<Integer, Long> held = new HashMap<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            Array partitions = c.createArrayOf("integer", expected.keySet().toArray());
-            ps.setArray(1, partitions);
-            ps.setString(2, node);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    held.put(rs.getInt(1), rs.getLong(2));
-                }
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("could not check this node's leases", e);
-        }
-        for (Map.Entry<Integer, Long> partition : expected.entrySet()) {
-            if (!partition.getValue().equals(held.get(partition.getKey()))) {
-                owned.remove(partition.getKey(), partition.getValue());
-                fenced.increment();
-                throw new LeaseLost(partition.getKey());
-            }
-        }
+        pipeline.add("SELECT partition, epoch FROM partition_leases WHERE partition = ANY (?) AND owner = ? "
+                + "AND expires_at > now() FOR SHARE",
+                arguments -> arguments.array("integer", List.copyOf(expected.keySet())).string(node),
+                (rows, count) -> {
+                    Map<Integer, Long> held = new HashMap<>();
+                    while (rows.next()) {
+                        held.put(rows.getInt(1), rows.getLong(2));
+                    }
+                    for (Map.Entry<Integer, Long> partition : expected.entrySet()) {
+                        if (!partition.getValue().equals(held.get(partition.getKey()))) {
+                            owned.remove(partition.getKey(), partition.getValue());
+                            fenced.increment();
+                            throw new LeaseLost(partition.getKey());
+                        }
+                    }
+                    return null;
+                });
     }
 
     /** Renews this node's leases, takes its fair share of the free or expired ones, and gives away the rest. */

@@ -1,6 +1,7 @@
 package dev.switchboard.conversations;
 
 import dev.switchboard.storage.Jdbc;
+import dev.switchboard.storage.Pipeline;
 import dev.switchboard.tenants.TenantId;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -14,8 +15,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 
 /** The {@code conversations} table. Writers hold their session's row lock (processing, the desk's actions). */
@@ -45,34 +48,37 @@ class ConversationStore {
 
     /**
      * The unresolved conversation of each session (by id, with its key), last activity touched, in one
-     * statement; a session without one is not in the map. The caller holds the sessions' row locks,
-     * which every writer of a conversation takes first, so the rows' lock order does not matter.
+     * round trip; a session without one is not in the map.
      */
     @Transactional(Transactional.TxType.MANDATORY)
     Map<Long, Found> touchCurrent(Map<Long, String> sessionKeys) {
-        // one statement on the hot path: the tracker needs only what the row itself says
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = Jdbc.planEachTime(c.prepareStatement(
-                "UPDATE conversations SET last_activity_at = now() WHERE session_id = ANY(?) AND status <> "
-                        + ConversationStatus.RESOLVED.literal() + " RETURNING id, channel, customer_id, status, "
-                        + "assignee_id, first_seq, created_at, handed_off_at, first_human_reply_at, last_activity_at, "
-                        + "session_id"))) {
-            ps.setArray(1, c.createArrayOf("bigint", sessionKeys.keySet().toArray()));
+        Pipeline pipeline = new Pipeline();
+        Supplier<Map<Long, Found>> found = touchIn(pipeline, sessionKeys);
+        pipeline.run(dataSource);
+        return found.get();
+    }
+
+    /**
+     * {@link #touchCurrent} as statements of a pipeline, one per session (its plan is the same for any
+     * number of sessions). The caller holds the sessions' row locks, which every writer of a
+     * conversation takes first, so the rows' lock order does not matter.
+     */
+    Supplier<Map<Long, Found>> touchIn(Pipeline pipeline, Map<Long, String> sessionKeys) {
+        // the tracker needs only what the row itself says
+        String sql = "UPDATE conversations SET last_activity_at = now() WHERE session_id = ? AND status <> "
+                + ConversationStatus.RESOLVED.literal() + " RETURNING id, channel, customer_id, status, "
+                + "assignee_id, first_seq, created_at, handed_off_at, first_human_reply_at, last_activity_at";
+        List<Supplier<Found>> each = new ArrayList<>(sessionKeys.size());
+        sessionKeys.forEach((sessionId, key) -> each.add(pipeline.add(sql, arguments -> arguments.number(sessionId),
+                (rs, count) -> rs.next() ? new Found(new Conversation((UUID) rs.getObject(1), key, rs.getString(2),
+                        (UUID) rs.getObject(3), null, null, ConversationStatus.fromWire(rs.getString(4)),
+                        (UUID) rs.getObject(5), rs.getLong(6), instant(rs.getTimestamp(7)), instant(rs.getTimestamp(8)),
+                        instant(rs.getTimestamp(9)), null, instant(rs.getTimestamp(10))), sessionId) : null)));
+        return () -> {
             Map<Long, Found> found = new HashMap<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    long sessionId = rs.getLong(11);
-                    found.put(sessionId, new Found(new Conversation((UUID) rs.getObject(1), sessionKeys.get(sessionId),
-                            rs.getString(2), (UUID) rs.getObject(3), null, null,
-                            ConversationStatus.fromWire(rs.getString(4)), (UUID) rs.getObject(5), rs.getLong(6),
-                            instant(rs.getTimestamp(7)), instant(rs.getTimestamp(8)), instant(rs.getTimestamp(9)),
-                            null, instant(rs.getTimestamp(10))), sessionId));
-                }
-            }
+            each.stream().map(Supplier::get).filter(Objects::nonNull).forEach(f -> found.put(f.sessionId(), f));
             return found;
-        } catch (SQLException e) {
-            throw new IllegalStateException("could not read the conversations of " + sessionKeys.size() + " sessions",
-                    e);
-        }
+        };
     }
 
     @Transactional(Transactional.TxType.MANDATORY)

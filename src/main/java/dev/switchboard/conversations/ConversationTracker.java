@@ -10,29 +10,31 @@ import dev.switchboard.events.NewEvent;
 import dev.switchboard.outbox.MessageStatusChanged;
 import dev.switchboard.processing.EventProcessed;
 import dev.switchboard.processing.ProcessingCommitted;
+import dev.switchboard.processing.ProcessingFollower;
 import dev.switchboard.processing.SessionExpired;
 import dev.switchboard.sessions.SessionAddress;
 import dev.switchboard.storage.LogClock;
+import dev.switchboard.storage.Pipeline;
 import dev.switchboard.tenants.TenantId;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * Keeps each session's conversation in step with what processing decided, inside the processing
- * transaction (the session's row is locked by it): a message starts a conversation when none is
- * open; the bot's handoff makes it pending; an agent's reply opens it; a release gives it back to the
- * bot; a resolution, or the bot finishing its flow, resolves it. Each change is a
+ * transaction and its round trips (the session's row is locked by it): a message starts a
+ * conversation when none is open; the bot's handoff makes it pending; an agent's reply opens it; a
+ * release gives it back to the bot; a resolution, or the bot finishing its flow, resolves it. Each change is a
  * {@code conversation_changed} event in the session's log.
  */
 @ApplicationScoped
-public class ConversationTracker {
+public class ConversationTracker implements ProcessingFollower {
     private static final String HANDOFF = ConversationState.HANDOFF.wireName();
     private static final String COMPLETED = ConversationState.COMPLETED.wireName();
 
@@ -53,10 +55,13 @@ public class ConversationTracker {
         this.mapper = mapper;
     }
 
-    void onCommitted(@Observes ProcessingCommitted committed) {
-        Map<Long, String> keys = new HashMap<>();
-        committed.processed().forEach(p -> keys.put(p.sessionId(), p.address().key()));
-        Map<Long, ConversationStore.Found> current = store.touchCurrent(keys);
+    @Override
+    public Followup read(Map<Long, String> sessionKeys, Pipeline first) {
+        Supplier<Map<Long, ConversationStore.Found>> current = store.touchIn(first, sessionKeys);
+        return (committed, second) -> follow(committed, current.get(), second);
+    }
+
+    private void follow(ProcessingCommitted committed, Map<Long, ConversationStore.Found> current, Pipeline second) {
         List<DeskFeed.Change> changes = new ArrayList<>(committed.processed().size());
         List<ConversationFact> tracked = new ArrayList<>();
         for (EventProcessed processed : committed.processed()) {
@@ -64,7 +69,7 @@ public class ConversationTracker {
             track(processed, current.get(processed.sessionId()), frames, tracked);
             changes.add(new DeskFeed.Change(processed.address().tenant(), processed.sessionId(), frames));
         }
-        feed.appendAll(changes);
+        feed.appendIn(second, changes);
         if (!tracked.isEmpty()) {
             facts.fire(new ConversationFacts(tracked));
         }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.storage.Pipeline;
 import dev.switchboard.tenants.TenantId;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -11,6 +12,7 @@ import jakarta.transaction.Transactional;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
 
@@ -44,31 +46,46 @@ public class DeskFeed {
         appendAll(List.of(new Change(tenant, sessionId, frames)));
     }
 
-    /** {@link #append} for several changes in one round trip (a JDBC batch). */
+    /** {@link #append} for several changes in one round trip. */
     @Transactional(Transactional.TxType.MANDATORY)
     public void appendAll(List<Change> changes) {
-        if (changes.stream().allMatch(change -> change.frames().isEmpty())) {
-            return;
-        }
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO desk_changes (tenant_id, session_id, frames, frame_count) VALUES (?, ?, ?::jsonb, ?)")) {
+        Pipeline pipeline = new Pipeline();
+        appendIn(pipeline, changes);
+        pipeline.run(dataSource);
+    }
+
+    /** {@link #appendAll} as one statement of a pipeline (none when no change has a frame). */
+    public void appendIn(Pipeline pipeline, List<Change> changes) {
+        List<Object> tenants = new ArrayList<>();
+        List<Long> sessionIds = new ArrayList<>();
+        List<String> frames = new ArrayList<>();
+        List<Integer> counts = new ArrayList<>();
+        try {
             for (Change change : changes) {
                 if (change.frames().isEmpty()) {
                     continue;
                 }
                 ArrayNode array = mapper.createArrayNode();
                 change.frames().forEach(array::add);
-                ps.setObject(1, change.tenant().value());
-                ps.setLong(2, change.sessionId());
-                ps.setString(3, mapper.writeValueAsString(array));
-                ps.setInt(4, change.frames().size());
-                ps.addBatch();
+                tenants.add(change.tenant().value());
+                sessionIds.add(change.sessionId());
+                frames.add(mapper.writeValueAsString(array));
+                counts.add(change.frames().size());
             }
-            ps.executeBatch();
-        } catch (SQLException | JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException("could not write " + changes.size() + " desk changes", e);
         }
-        written.fire(new FeedWritten());
+        if (frames.isEmpty()) {
+            return;
+        }
+        pipeline.add("""
+                INSERT INTO desk_changes (tenant_id, session_id, frames, frame_count)
+                SELECT t, s, f::jsonb, n
+                  FROM unnest(?::uuid[], ?::bigint[], ?::text[], ?::integer[]) AS c(t, s, f, n)""",
+                arguments -> arguments.array("uuid", tenants).array("bigint", sessionIds).array("text", frames)
+                        .array("integer", counts),
+                (rows, count) -> count);
+        pipeline.afterRun(() -> written.fire(new FeedWritten()));
     }
 
     /** Erasure: the feed's copies of the session's texts go with the rest of its content. */

@@ -9,6 +9,7 @@ import dev.switchboard.sessions.SessionStore;
 import dev.switchboard.storage.CommitWriters;
 import dev.switchboard.storage.GroupCommitter;
 import dev.switchboard.storage.LogClock;
+import dev.switchboard.storage.Pipeline;
 import dev.switchboard.tenants.TenantId;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -259,34 +260,46 @@ public class EventStore {
             String correlationId) {
     }
 
-    /** {@link #appendDerived} for several sessions in one round trip (a JDBC batch). */
+    /** {@link #appendDerived} for several sessions in one round trip. */
     @Transactional(Transactional.TxType.MANDATORY)
     public void appendDerivedAll(List<Derived> all) {
-        if (all.stream().allMatch(d -> d.events().isEmpty())) {
+        Pipeline pipeline = new Pipeline();
+        appendDerivedIn(pipeline, all);
+        pipeline.run(dataSource);
+    }
+
+    /** {@link #appendDerivedAll} as one statement of a pipeline (none when there is nothing to append). */
+    public void appendDerivedIn(Pipeline pipeline, List<Derived> all) {
+        List<Object> tenants = new ArrayList<>();
+        List<Long> sessionIds = new ArrayList<>();
+        List<Long> seqs = new ArrayList<>();
+        List<String> types = new ArrayList<>();
+        List<String> payloads = new ArrayList<>();
+        List<String> correlationIds = new ArrayList<>();
+        for (Derived derived : all) {
+            long seq = derived.firstSeq();
+            for (NewEvent event : derived.events()) {
+                tenants.add(derived.tenant().value());
+                sessionIds.add(derived.sessionId());
+                seqs.add(seq++);
+                types.add(event.type());
+                payloads.add(json(event.payload()));
+                correlationIds.add(derived.correlationId());
+            }
+        }
+        if (seqs.isEmpty()) {
             return;
         }
-        String sql = """
-                INSERT INTO events (tenant_id, session_id, seq, type, payload, correlation_id, created_at)
-                VALUES (?, ?, ?, ?, ?::jsonb, ?, ?)""";
         Timestamp now = Timestamp.from(clock.now());
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (Derived derived : all) {
-                long seq = derived.firstSeq();
-                for (NewEvent event : derived.events()) {
-                    ps.setObject(1, derived.tenant().value());
-                    ps.setLong(2, derived.sessionId());
-                    ps.setLong(3, seq++);
-                    ps.setString(4, event.type());
-                    ps.setString(5, json(event.payload()));
-                    ps.setString(6, derived.correlationId());
-                    ps.setTimestamp(7, now);
-                    ps.addBatch();
-                }
-            }
-            ps.executeBatch();
-        } catch (SQLException e) {
-            throw new IllegalStateException("could not write derived events of " + all.size() + " sessions", e);
-        }
+        // one statement whatever the number of rows: its text, and so its prepared plan, stays the same
+        pipeline.add("""
+                INSERT INTO events (tenant_id, session_id, seq, type, payload, correlation_id, created_at)
+                SELECT t, s, q, y, p::jsonb, c, ? FROM unnest(?::uuid[], ?::bigint[], ?::bigint[], ?::text[], ?::text[],
+                       ?::text[]) AS e(t, s, q, y, p, c)""",
+                arguments -> arguments.timestamp(now).array("uuid", tenants).array("bigint", sessionIds)
+                        .array("bigint", seqs).array("text", types).array("text", payloads)
+                        .array("text", correlationIds),
+                (rows, count) -> count);
     }
 
     /**

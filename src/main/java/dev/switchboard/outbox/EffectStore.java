@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.sessions.SessionAddress;
 import dev.switchboard.storage.Jdbc;
 import dev.switchboard.storage.LogClock;
+import dev.switchboard.storage.Pipeline;
 import dev.switchboard.tenants.TenantId;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -13,7 +14,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 
 /** The {@code effects} table. */
@@ -50,65 +51,90 @@ class EffectStore {
     }
 
     /**
-     * Inserts the effects of several sessions at the seqs their callers reserved, in one round trip (a
-     * JDBC batch); returns the stored effects of each. Effects whose channel is not {@code dueOnChannel} wait for their client
-     * ({@link EffectStatus#AWAITING_CLIENT}: no background attempts). The dedupe key makes a second
-     * insert for the same reply fail.
+     * Inserts the effects of several sessions at the seqs their callers reserved, as one statement of
+     * the pipeline; the stored effects of each once it has run. Effects whose channel is not
+     * {@code dueOnChannel} wait for their client ({@link EffectStatus#AWAITING_CLIENT}: no background
+     * attempts). The dedupe key makes a second insert for the same reply fail.
      */
-    @Transactional(Transactional.TxType.MANDATORY)
-    List<List<Effect>> insertAll(List<SessionEffects> all, Predicate<String> dueOnChannel) {
-        String sql = "INSERT INTO effects (tenant_id, channel, session_key, session_id, seq, reply_to, type, payload, "
-                + "dedupe_key, message_status, status, created_at, trace_parent, next_attempt_at) VALUES (?, ?, ?, ?, ?, "
-                + "?, ?, ?::jsonb, ?, ?, ?, ?, ?, "
-                // a due effect is leased to its delivery lane first: the sweep claims it only if the lane
-                // has not marked it sent (or failed) within the lease, so the two never send it together
-                + "CASE WHEN ? THEN now() + " + leaseMillis + " * interval '1 millisecond' END) RETURNING " + COLUMNS;
-        List<List<Effect>> stored = new ArrayList<>(all.size());
-        Timestamp now = Timestamp.from(clock.now());
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
-            int rows = 0;
+    Supplier<List<List<Effect>>> insertIn(Pipeline pipeline, List<SessionEffects> all,
+            Predicate<String> dueOnChannel) {
+        List<Object> tenants = new ArrayList<>();
+        List<String> channels = new ArrayList<>();
+        List<String> keys = new ArrayList<>();
+        List<Long> sessionIds = new ArrayList<>();
+        List<Long> seqs = new ArrayList<>();
+        List<Long> replyTos = new ArrayList<>();
+        List<String> types = new ArrayList<>();
+        List<String> payloads = new ArrayList<>();
+        List<String> dedupeKeys = new ArrayList<>();
+        List<String> messageStatuses = new ArrayList<>();
+        List<String> statuses = new ArrayList<>();
+        List<String> traceParents = new ArrayList<>();
+        List<Boolean> due = new ArrayList<>();
+        try {
             for (SessionEffects effects : all) {
                 long seq = effects.firstSeq();
                 int index = 0;
                 for (NewEffect effect : effects.effects()) {
                     String channel = effect.channel() == null ? effects.address().channel() : effect.channel();
                     boolean isDue = dueOnChannel.test(channel);
-                    ps.setObject(1, effects.address().tenant().value());
-                    ps.setString(2, channel);
-                    ps.setString(3, effects.address().key());
-                    ps.setLong(4, effects.sessionId());
-                    ps.setLong(5, seq++);
-                    ps.setLong(6, effects.replyTo());
-                    ps.setString(7, effect.type());
-                    ps.setString(8, mapper.writeValueAsString(effect.payload()));
-                    ps.setString(9, effects.sessionId() + ":" + effects.replyTo() + ":" + index++);
-                    ps.setString(10, Effect.MESSAGE.equals(effect.type()) ? MessageStatus.PENDING.wire() : null);
-                    ps.setString(11, (isDue ? EffectStatus.PENDING : EffectStatus.AWAITING_CLIENT).wire());
-                    ps.setTimestamp(12, now);
-                    ps.setString(13, effects.traceParent());
-                    ps.setBoolean(14, isDue);
-                    ps.addBatch();
-                    rows++;
+                    tenants.add(effects.address().tenant().value());
+                    channels.add(channel);
+                    keys.add(effects.address().key());
+                    sessionIds.add(effects.sessionId());
+                    seqs.add(seq++);
+                    replyTos.add(effects.replyTo());
+                    types.add(effect.type());
+                    payloads.add(mapper.writeValueAsString(effect.payload()));
+                    dedupeKeys.add(effects.sessionId() + ":" + effects.replyTo() + ":" + index++);
+                    messageStatuses.add(Effect.MESSAGE.equals(effect.type()) ? MessageStatus.PENDING.wire() : null);
+                    statuses.add((isDue ? EffectStatus.PENDING : EffectStatus.AWAITING_CLIENT).wire());
+                    traceParents.add(effects.traceParent());
+                    due.add(isDue);
                 }
             }
-            if (rows > 0) {
-                ps.executeBatch();
-            }
-            try (ResultSet rs = rows > 0 ? ps.getGeneratedKeys() : null) {
-                for (SessionEffects effects : all) {
-                    List<Effect> one = new ArrayList<>(effects.effects().size());
-                    for (int i = 0; i < effects.effects().size(); i++) {
-                        rs.next();
-                        one.add(read(rs));
-                    }
-                    stored.add(one);
-                }
-            }
-            return stored;
-        } catch (SQLException | JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException("could not record effects of " + all.size() + " sessions", e);
         }
+        if (seqs.isEmpty()) {
+            return () -> all.stream().map(e -> List.<Effect>of()).toList();
+        }
+        Timestamp now = Timestamp.from(clock.now());
+        // one statement whatever the number of rows: its text, and so its prepared plan, stays the same
+        Supplier<Map<String, Effect>> inserted = pipeline.add("""
+                INSERT INTO effects (tenant_id, channel, session_key, session_id, seq, reply_to, type, payload,
+                                     dedupe_key, message_status, status, created_at, trace_parent, next_attempt_at)
+                SELECT t, ch, k, s, q, r, y, p::jsonb, d, m, st, ?, tp,
+                       CASE WHEN due THEN now() + ? * interval '1 millisecond' END
+                  FROM unnest(?::uuid[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::text[],
+                              ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::boolean[])
+                       AS e(t, ch, k, s, q, r, y, p, d, m, st, tp, due)
+                RETURNING\s""" + COLUMNS,
+                arguments -> arguments.timestamp(now).number(leaseMillis).array("uuid", tenants)
+                        .array("text", channels).array("text", keys).array("bigint", sessionIds).array("bigint", seqs)
+                        .array("bigint", replyTos).array("text", types).array("text", payloads)
+                        .array("text", dedupeKeys).array("text", messageStatuses).array("text", statuses)
+                        .array("text", traceParents).array("boolean", due),
+                (rows, count) -> {
+                    Map<String, Effect> bySeq = new HashMap<>();
+                    while (rows.next()) {
+                        Effect effect = read(rows);
+                        bySeq.put(effect.sessionId() + ":" + effect.seq(), effect);
+                    }
+                    return bySeq;
+                });
+        return () -> {
+            Map<String, Effect> bySeq = inserted.get();
+            List<List<Effect>> stored = new ArrayList<>(all.size());
+            for (SessionEffects effects : all) {
+                List<Effect> one = new ArrayList<>(effects.effects().size());
+                for (int i = 0; i < effects.effects().size(); i++) {
+                    one.add(bySeq.get(effects.sessionId() + ":" + (effects.firstSeq() + i)));
+                }
+                stored.add(one);
+            }
+            return stored;
+        };
     }
 
     /** Effects of a session in seq order; of one channel when {@code channel} is not null. */

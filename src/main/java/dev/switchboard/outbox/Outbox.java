@@ -2,6 +2,7 @@ package dev.switchboard.outbox;
 
 import dev.switchboard.ops.Traces;
 import dev.switchboard.sessions.SessionAddress;
+import dev.switchboard.storage.Pipeline;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.inject.Instance;
@@ -10,6 +11,8 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
+import javax.sql.DataSource;
 
 /** The outbox's public API: record effects in the caller's transaction, read them back, confirm delivery. */
 @ApplicationScoped
@@ -19,9 +22,11 @@ public class Outbox {
     private final MessageStatuses statuses;
     private final Event<EffectsCommitted> committed;
     private final Map<String, ChannelDelivery> channels = new HashMap<>();
+    private final DataSource dataSource;
 
     Outbox(EffectStore store, SentMarker sentMarker, MessageStatuses statuses, Event<EffectsCommitted> committed,
-            Instance<ChannelDelivery> deliveries) {
+            Instance<ChannelDelivery> deliveries, DataSource dataSource) {
+        this.dataSource = dataSource;
         this.store = store;
         this.statuses = statuses;
         this.sentMarker = sentMarker;
@@ -43,18 +48,26 @@ public class Outbox {
     /** {@link #record} for several sessions in one round trip; the stored effects of each, in order. */
     @Transactional(Transactional.TxType.MANDATORY)
     public List<List<Effect>> recordAll(List<SessionEffects> all) {
-        if (all.stream().allMatch(e -> e.effects().isEmpty())) {
-            return all.stream().map(e -> List.<Effect>of()).toList();
-        }
-        List<List<Effect>> stored = store.insertAll(all, channel -> {
+        Pipeline pipeline = new Pipeline();
+        Supplier<List<List<Effect>>> stored = recordIn(pipeline, all);
+        pipeline.run(dataSource);
+        return stored.get();
+    }
+
+    /** {@link #recordAll} as one statement of a pipeline; each session's effects are announced once it ran. */
+    public Supplier<List<List<Effect>>> recordIn(Pipeline pipeline, List<SessionEffects> all) {
+        Supplier<List<List<Effect>>> stored = store.insertIn(pipeline, all, channel -> {
             ChannelDelivery delivery = channels.get(channel);
             return delivery == null || !delivery.clientResumes();
         });
-        for (int i = 0; i < all.size(); i++) {
-            if (!stored.get(i).isEmpty()) {
-                committed.fire(new EffectsCommitted(all.get(i).sessionId(), stored.get(i)));
+        pipeline.afterRun(() -> {
+            List<List<Effect>> effects = stored.get();
+            for (int i = 0; i < all.size(); i++) {
+                if (!effects.get(i).isEmpty()) {
+                    committed.fire(new EffectsCommitted(all.get(i).sessionId(), effects.get(i)));
+                }
             }
-        }
+        });
         return stored;
     }
 

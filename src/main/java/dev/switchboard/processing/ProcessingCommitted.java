@@ -3,8 +3,8 @@ package dev.switchboard.processing;
 import java.util.List;
 
 /**
- * Fired inside the transaction that commits a group of processed inbound events (one per session),
- * so that observers write what follows from them in the same transaction, in one round trip each.
+ * A group of processed inbound events (one per session), as the transaction that commits them tells
+ * its {@link ProcessingFollower}s.
  */
 public record ProcessingCommitted(List<EventProcessed> processed) {
 }

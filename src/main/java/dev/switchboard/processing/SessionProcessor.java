@@ -38,11 +38,11 @@ import io.opentelemetry.context.Scope;
 import dev.switchboard.statemachine.TransitionRejected;
 import dev.switchboard.storage.CommitWriters;
 import dev.switchboard.storage.GroupCommitter;
+import dev.switchboard.storage.Pipeline;
 import dev.switchboard.tenants.DatabaseScope;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.event.TransactionPhase;
@@ -51,10 +51,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import javax.sql.DataSource;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
@@ -86,16 +89,19 @@ public class SessionProcessor {
     private final List<ExternalDesk> externalDesks;
     private final Counter checksumMismatches;
     private final GroupCommitter<Outcome, SessionState> committer;
-    private final Event<ProcessingCommitted> processed;
+    private final List<ProcessingFollower> followers;
+    private final DataSource dataSource;
     private final WarmSessions warm;
 
     SessionProcessor(SessionStore sessions, EventStore events, Outbox outbox, Agent agent, ObjectMapper mapper,
-            ProcessingConfig config, MeterRegistry registry, Event<ProcessingCommitted> processed,
-            CommitWriters writers, Traces traces, Instance<ExternalDesk> externalDesks, Leases leases) {
+            ProcessingConfig config, MeterRegistry registry, Instance<ProcessingFollower> followers,
+            CommitWriters writers, Traces traces, Instance<ExternalDesk> externalDesks, Leases leases,
+            DataSource dataSource) {
         this.leases = leases;
         this.traces = traces;
         this.externalDesks = externalDesks.stream().toList();
-        this.processed = processed;
+        this.followers = followers.stream().toList();
+        this.dataSource = dataSource;
         this.warm = new WarmSessions(config.warmSessions());
         this.sessions = sessions;
         this.events = events;
@@ -358,22 +364,30 @@ public class SessionProcessor {
 
     /**
      * State, cursor, derived events and effects of each outcome (of different sessions), joining the
-     * caller's transaction; each table is written in one round trip for all of them.
+     * caller's transaction in two round trips for all of them, and its commit: first the fence, the
+     * sessions' rows and what the followers read under their locks; then the derived events, the
+     * effects and what the followers write.
      */
     private List<SessionState> write(List<Outcome> outcomes) {
+        Pipeline first = new Pipeline();
         // commits nothing unless this node still holds these sessions' partitions at its epoch
-        leases.fence(outcomes.stream().map(o -> o.prior().id()).toList());
-        List<SessionStore.Committed> committed = sessions.commitAll(outcomes.stream()
+        leases.fenceIn(first, outcomes.stream().map(o -> o.prior().id()).toList());
+        Supplier<List<SessionStore.Committed>> committed = sessions.commitIn(first, outcomes.stream()
                 .map(o -> new SessionStore.Commit(o.prior(), o.reply().nextState(), o.reply().data(), o.event().seq(),
                         o.derived().size(), o.effects().size()))
                 .toList());
+        Map<Long, String> keys = new LinkedHashMap<>();
+        outcomes.forEach(o -> keys.put(o.prior().id(), o.prior().key()));
+        List<ProcessingFollower.Followup> followups = followers.stream().map(f -> f.read(keys, first)).toList();
+        first.run(dataSource);
+
         List<EventStore.Derived> derived = new ArrayList<>(outcomes.size());
         List<SessionEffects> effects = new ArrayList<>(outcomes.size());
         List<EventProcessed> processedEvents = new ArrayList<>(outcomes.size());
         List<SessionState> next = new ArrayList<>(outcomes.size());
         for (int i = 0; i < outcomes.size(); i++) {
             Outcome o = outcomes.get(i);
-            SessionStore.Committed c = committed.get(i);
+            SessionStore.Committed c = committed.get().get(i);
             SessionState state = o.prior();
             Long replyEffectSeq = o.replyIndex() >= 0 ? c.firstEffectSeq() + o.replyIndex() : null;
             if (replyEffectSeq != null) {
@@ -388,9 +402,12 @@ public class SessionProcessor {
                     o.reply().text()));
             next.add(c.state());
         }
-        events.appendDerivedAll(derived);
-        outbox.recordAll(effects);
-        processed.fire(new ProcessingCommitted(processedEvents));
+        Pipeline second = new Pipeline();
+        events.appendDerivedIn(second, derived);
+        outbox.recordIn(second, effects);
+        ProcessingCommitted processed = new ProcessingCommitted(processedEvents);
+        followups.forEach(f -> f.follow(processed, second));
+        second.run(dataSource);
         return next;
     }
 

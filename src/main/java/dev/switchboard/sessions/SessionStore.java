@@ -3,6 +3,7 @@ package dev.switchboard.sessions;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.storage.Pipeline;
 import dev.switchboard.tenants.TenantId;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 
 /**
@@ -169,61 +171,53 @@ public class SessionStore {
     }
 
     /**
-     * {@link #commit} for several sessions in one round trip (a JDBC batch, run in list order, so the
-     * rows are locked in the caller's order).
+     * {@link #commit} for several sessions in one round trip, locking the rows in the caller's order.
      *
      * @throws StaleSessionException when any row is no longer at its prior's version and cursor
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public List<Committed> commitAll(List<Commit> commits) {
+        Pipeline pipeline = new Pipeline();
+        Supplier<List<Committed>> committed = commitIn(pipeline, commits);
+        pipeline.run(dataSource);
+        return committed.get();
+    }
+
+    /**
+     * {@link #commitAll} as statements of a pipeline, one per session in list order (so the rows are
+     * locked in that order); a stale row throws {@link StaleSessionException} when its result is read.
+     */
+    public Supplier<List<Committed>> commitIn(Pipeline pipeline, List<Commit> commits) {
         String sql = """
                 UPDATE sessions
                    SET state = ?, data = ?::jsonb, version = ?, checksum = ?, processed_seq = ?,
                        last_seq = last_seq + ?, effect_seq = effect_seq + ?, last_activity_at = now()
                  WHERE id = ? AND version = ? AND processed_seq = ? AND status = 'active' AND state = ? AND data = ?::jsonb
-                RETURNING id, last_seq, effect_seq, last_inbound_seq""";
-        // with generated keys, a batch hands back every statement's RETURNING rows
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
-            for (Commit commit : commits) {
-                SessionState prior = commit.prior();
-                String canonicalData = checksum.canonicalJson(commit.newData());
-                ps.setString(1, commit.newState());
-                ps.setString(2, canonicalData);
-                ps.setLong(3, prior.version() + 1);
-                ps.setString(4, checksum.of(commit.newState(), canonicalData, prior.version() + 1));
-                ps.setLong(5, commit.processedSeq());
-                ps.setInt(6, commit.derivedEvents());
-                ps.setInt(7, commit.effects());
-                ps.setLong(8, prior.id());
-                ps.setLong(9, prior.version());
-                ps.setLong(10, prior.processedSeq());
-                // the row must still hold what the prior says (verified when it was loaded, or written by the
-                // last commit): a row changed behind our back is stale, and its reload verifies it again
-                ps.setString(11, prior.state());
-                ps.setString(12, checksum.canonicalJson(prior.data()));
-                ps.addBatch();
-            }
-            int[] counts = ps.executeBatch();
-            List<Committed> committed = new ArrayList<>(commits.size());
-            try (ResultSet rs = ps.getGeneratedKeys()) {
-                for (int i = 0; i < commits.size(); i++) {
-                    Commit commit = commits.get(i);
-                    SessionState prior = commit.prior();
-                    if (counts[i] != 1 || !rs.next() || rs.getLong(1) != prior.id()) {
-                        throw new StaleSessionException(prior.id(), prior.version());
-                    }
-                    SessionState next = new SessionState(prior.id(), prior.tenant(), prior.channel(), prior.key(),
-                            commit.newState(), commit.newData(), prior.version() + 1, commit.processedSeq(),
-                            rs.getLong(4), prior.status());
-                    committed.add(new Committed(next, rs.getLong(2) - commit.derivedEvents() + 1,
-                            rs.getLong(3) - commit.effects() + 1));
-                }
-            }
-            return committed;
-        } catch (SQLException e) {
-            throw new IllegalStateException("could not commit " + commits.size() + " sessions", e);
+                RETURNING last_seq, effect_seq, last_inbound_seq""";
+        List<Supplier<Committed>> each = new ArrayList<>(commits.size());
+        for (Commit commit : commits) {
+            SessionState prior = commit.prior();
+            String canonicalData = checksum.canonicalJson(commit.newData());
+            each.add(pipeline.add(sql, arguments -> arguments.string(commit.newState()).string(canonicalData)
+                    .number(prior.version() + 1)
+                    .string(checksum.of(commit.newState(), canonicalData, prior.version() + 1))
+                    .number(commit.processedSeq()).number(commit.derivedEvents()).number(commit.effects())
+                    .number(prior.id()).number(prior.version()).number(prior.processedSeq())
+                    // the row must still hold what the prior says (verified when it was loaded, or written by the
+                    // last commit): a row changed behind our back is stale, and its reload verifies it again
+                    .string(prior.state()).string(checksum.canonicalJson(prior.data())),
+                    (rows, count) -> {
+                        if (!rows.next()) {
+                            throw new StaleSessionException(prior.id(), prior.version());
+                        }
+                        SessionState next = new SessionState(prior.id(), prior.tenant(), prior.channel(), prior.key(),
+                                commit.newState(), commit.newData(), prior.version() + 1, commit.processedSeq(),
+                                rows.getLong(3), prior.status());
+                        return new Committed(next, rows.getLong(1) - commit.derivedEvents() + 1,
+                                rows.getLong(2) - commit.effects() + 1);
+                    }));
         }
+        return () -> each.stream().map(Supplier::get).toList();
     }
 
     /**

@@ -1,0 +1,147 @@
+package dev.switchboard.storage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Statements of one pipeline run in the order they were added, in the caller's transaction, each
+ * with its own arguments and result; the first failure ends the run and nothing after it happens.
+ */
+@QuarkusTest
+class PipelineTest {
+    @Inject
+    AgroalDataSource dataSource;
+
+    @Test
+    void statementsRunInOrderWithTheirOwnArgumentsAndResults() {
+        List<Object> values = QuarkusTransaction.requiringNew().call(() -> {
+            execute("CREATE TEMP TABLE pipeline_probe (n bigint, s text) ON COMMIT DROP");
+            Pipeline pipeline = new Pipeline();
+            Supplier<Integer> inserted = pipeline.add("INSERT INTO pipeline_probe VALUES (?, ?), (?, ?)",
+                    a -> a.number(1).string("one").number(2).string("two"), (rows, count) -> count);
+            Supplier<Integer> updated = pipeline.add("UPDATE pipeline_probe SET s = ? WHERE n = ?",
+                    a -> a.string("deux").number(2), (rows, count) -> count);
+            Supplier<String> read = pipeline.add("SELECT string_agg(s, ',' ORDER BY n) FROM pipeline_probe WHERE n >= ?",
+                    a -> a.number(1), (rows, count) -> rows.next() ? rows.getString(1) : null);
+            List<String> order = new ArrayList<>();
+            pipeline.afterRun(() -> order.add("after:" + read.get()));
+            assertThrows(IllegalStateException.class, read::get, "no value before the run");
+            pipeline.run(dataSource);
+            return List.of(inserted.get(), updated.get(), read.get(), order);
+        });
+        assertEquals(List.of(2, 1, "one,deux", List.of("after:one,deux")), values);
+    }
+
+    @Test
+    void aFailingStatementEndsTheRunAndTheRestNeverHappens() {
+        AtomicBoolean after = new AtomicBoolean();
+        List<Long> left = new ArrayList<>();
+        IllegalStateException failed = assertThrows(IllegalStateException.class,
+                () -> QuarkusTransaction.requiringNew().run(() -> {
+                    execute("CREATE TEMP TABLE pipeline_failing (n bigint PRIMARY KEY)");
+                    Pipeline pipeline = new Pipeline();
+                    pipeline.add("INSERT INTO pipeline_failing VALUES (?)", a -> a.number(1), (rows, count) -> count);
+                    pipeline.add("INSERT INTO pipeline_failing VALUES (?)", a -> a.number(1), (rows, count) -> count);
+                    pipeline.add("INSERT INTO pipeline_failing VALUES (?)", a -> a.number(3), (rows, count) -> count);
+                    pipeline.afterRun(() -> after.set(true));
+                    pipeline.run(dataSource);
+                }));
+        assertTrue(failed.getCause() instanceof SQLException, "the driver's error is the cause");
+        assertFalse(after.get(), "nothing runs after a failed pipeline");
+        QuarkusTransaction.requiringNew().run(() -> left.add(count("SELECT count(*) FROM pg_class "
+                + "WHERE relname = 'pipeline_failing' AND relpersistence = 't'")));
+        assertEquals(List.of(0L), left, "the transaction rolled back: not even the table stays");
+    }
+
+    @Test
+    void aReaderThatRejectsItsResultThrowsItsOwnException() {
+        RuntimeException lost = new RuntimeException("lease lost");
+        AtomicBoolean after = new AtomicBoolean();
+        RuntimeException thrown = assertThrows(RuntimeException.class, () -> QuarkusTransaction.requiringNew().run(() -> {
+            Pipeline pipeline = new Pipeline();
+            pipeline.add("SELECT 1 WHERE false", a -> { }, (rows, count) -> {
+                if (!rows.next()) {
+                    throw lost;
+                }
+                return null;
+            });
+            pipeline.add("SELECT ?::int", a -> a.number(2), (rows, count) -> null);
+            pipeline.afterRun(() -> after.set(true));
+            pipeline.run(dataSource);
+        }));
+        assertSame(lost, thrown);
+        assertFalse(after.get());
+    }
+
+    @Test
+    void arraysCarryAnyTextAsItIs() {
+        List<String> texts = Arrays.asList("plain", "quote \" and backslash \\ and {braces}, commas", "", null,
+                "new\nline\ttab", "NULL", "émoji 🙂 and NULL", "{\"json\": [1, \"two\"], \"esc\": \"a\\\"b\"}");
+        List<String> back = QuarkusTransaction.requiringNew().call(() -> {
+            Pipeline pipeline = new Pipeline();
+            Supplier<List<String>> read = pipeline.add("SELECT t FROM unnest(?::text[]) WITH ORDINALITY AS u(t, i) ORDER BY i",
+                    a -> a.array("text", texts), (rows, count) -> {
+                        List<String> all = new ArrayList<>();
+                        while (rows.next()) {
+                            all.add(rows.getString(1));
+                        }
+                        return all;
+                    });
+            Supplier<String> json = pipeline.add("SELECT (j::jsonb) ->> 'esc' FROM unnest(?::text[]) AS u(j)",
+                    a -> a.array("text", List.of(texts.get(7))), (rows, count) -> rows.next() ? rows.getString(1) : null);
+            pipeline.run(dataSource);
+            List<String> all = new ArrayList<>(read.get());
+            all.add(json.get());
+            return all;
+        });
+        List<String> expected = new ArrayList<>(texts);
+        expected.add("a\"b");
+        assertEquals(expected, back);
+    }
+
+    @Test
+    void aStepIsOneStatementAndARunPipelineTakesNoMore() {
+        Pipeline pipeline = new Pipeline();
+        assertThrows(IllegalArgumentException.class, () -> pipeline.add("SELECT 1; SELECT 2", a -> { },
+                (rows, count) -> null));
+        QuarkusTransaction.requiringNew().run(() -> pipeline.run(dataSource));
+        assertThrows(IllegalStateException.class, () -> pipeline.add("SELECT 1", a -> { }, (rows, count) -> null));
+        assertThrows(IllegalStateException.class, () -> pipeline.run(dataSource));
+    }
+
+    private void execute(String sql) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.execute();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private long count(String sql) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql);
+                ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
