@@ -100,7 +100,9 @@ class EffectStore {
             return () -> all.stream().map(e -> List.<Effect>of()).toList();
         }
         Timestamp now = Timestamp.from(clock.now());
-        // one statement whatever the number of rows: its text, and so its prepared plan, stays the same
+        // one statement whatever the number of rows: its text, and so its prepared plan, stays the same.
+        // A due effect is leased to its delivery lane first: the sweep claims it only if the lane has not
+        // marked it sent (or failed) within the lease, so the two never send it together.
         Supplier<Map<String, Effect>> inserted = pipeline.add("""
                 INSERT INTO effects (tenant_id, channel, session_key, session_id, seq, reply_to, type, payload,
                                      dedupe_key, message_status, status, created_at, trace_parent, next_attempt_at)

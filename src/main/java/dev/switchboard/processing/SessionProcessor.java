@@ -372,7 +372,7 @@ public class SessionProcessor {
         Pipeline first = new Pipeline();
         // commits nothing unless this node still holds these sessions' partitions at its epoch
         leases.fenceIn(first, outcomes.stream().map(o -> o.prior().id()).toList());
-        Supplier<List<SessionStore.Committed>> committed = sessions.commitIn(first, outcomes.stream()
+        Supplier<List<SessionStore.Committed>> commits = sessions.commitIn(first, outcomes.stream()
                 .map(o -> new SessionStore.Commit(o.prior(), o.reply().nextState(), o.reply().data(), o.event().seq(),
                         o.derived().size(), o.effects().size()))
                 .toList());
@@ -380,6 +380,7 @@ public class SessionProcessor {
         outcomes.forEach(o -> keys.put(o.prior().id(), o.prior().key()));
         List<ProcessingFollower.Followup> followups = followers.stream().map(f -> f.read(keys, first)).toList();
         first.run(dataSource);
+        List<SessionStore.Committed> committed = commits.get();
 
         List<EventStore.Derived> derived = new ArrayList<>(outcomes.size());
         List<SessionEffects> effects = new ArrayList<>(outcomes.size());
@@ -387,7 +388,7 @@ public class SessionProcessor {
         List<SessionState> next = new ArrayList<>(outcomes.size());
         for (int i = 0; i < outcomes.size(); i++) {
             Outcome o = outcomes.get(i);
-            SessionStore.Committed c = committed.get().get(i);
+            SessionStore.Committed c = committed.get(i);
             SessionState state = o.prior();
             Long replyEffectSeq = o.replyIndex() >= 0 ? c.firstEffectSeq() + o.replyIndex() : null;
             if (replyEffectSeq != null) {

@@ -126,11 +126,6 @@ public final class Pipeline {
             this.statement = statement;
         }
 
-        public Arguments object(Object value) throws SQLException {
-            statement.setObject(next++, value);
-            return this;
-        }
-
         public Arguments string(String value) throws SQLException {
             statement.setString(next++, value);
             return this;
