@@ -103,7 +103,7 @@ class EffectStore {
         // one statement whatever the number of rows: its text, and so its prepared plan, stays the same.
         // A due effect is leased to its delivery lane first: the sweep claims it only if the lane has not
         // marked it sent (or failed) within the lease, so the two never send it together.
-        Supplier<Map<String, Effect>> inserted = pipeline.add("""
+        return pipeline.add("""
                 INSERT INTO effects (tenant_id, channel, session_key, session_id, seq, reply_to, type, payload,
                                      dedupe_key, message_status, status, created_at, trace_parent, next_attempt_at)
                 SELECT t, ch, k, s, q, r, y, p::jsonb, d, m, st, ?, tp,
@@ -123,20 +123,16 @@ class EffectStore {
                         Effect effect = read(rows);
                         bySeq.put(effect.sessionId() + ":" + effect.seq(), effect);
                     }
-                    return bySeq;
+                    List<List<Effect>> stored = new ArrayList<>(all.size());
+                    for (SessionEffects effects : all) {
+                        List<Effect> one = new ArrayList<>(effects.effects().size());
+                        for (int i = 0; i < effects.effects().size(); i++) {
+                            one.add(bySeq.get(effects.sessionId() + ":" + (effects.firstSeq() + i)));
+                        }
+                        stored.add(one);
+                    }
+                    return stored;
                 });
-        return () -> {
-            Map<String, Effect> bySeq = inserted.get();
-            List<List<Effect>> stored = new ArrayList<>(all.size());
-            for (SessionEffects effects : all) {
-                List<Effect> one = new ArrayList<>(effects.effects().size());
-                for (int i = 0; i < effects.effects().size(); i++) {
-                    one.add(bySeq.get(effects.sessionId() + ":" + (effects.firstSeq() + i)));
-                }
-                stored.add(one);
-            }
-            return stored;
-        };
     }
 
     /** Effects of a session in seq order; of one channel when {@code channel} is not null. */

@@ -72,10 +72,6 @@ public final class Pipeline {
         afterRun.add(action);
     }
 
-    public boolean isEmpty() {
-        return steps.isEmpty();
-    }
-
     /** Sends every statement in one round trip on the transaction's connection and reads their results. */
     public void run(DataSource dataSource) {
         if (ran) {
