@@ -20,8 +20,9 @@ import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenExce
  * Sends the bridge's effects to Genesys through the outbox: inbound Open Messaging texts (their
  * answer names the Genesys conversation, recorded against Switchboard's), and the disconnect of the
  * customer's participant when Switchboard ended the conversation. A throttle (429) waits as long as
- * Genesys's Retry-After says without spending an attempt; an outage (5xx, no answer) is retried
- * with backoff and ends as a dead letter; a refusal of one message is a dead letter at once.
+ * Genesys's Retry-After says without spending an attempt; a failure (5xx, no answer) is retried
+ * with backoff and ends as a dead letter, except while the breaker is open, which spends no attempt;
+ * a refusal of one message is a dead letter at once.
  */
 @ApplicationScoped
 class GenesysDelivery implements ChannelDelivery {
@@ -60,12 +61,23 @@ class GenesysDelivery implements ChannelDelivery {
                 throw new DeliveryDeferred("Genesys HTTP 429", error.retryAfter().orElse(config.retryAfterDefault()));
             }
             if (error.transientFailure()) {
-                throw new IOException(error.getMessage()); // counted, retried with backoff
+                throw outageOr(desk, new IOException(error.getMessage())); // counted, retried with backoff
             }
             throw new DeliveryRefused("http_" + error.status(), error.getMessage(), true);
         } catch (GenesysApi.GenesysUnavailable unavailable) {
-            throw new IOException(unavailable.getMessage());
+            throw outageOr(desk, new IOException(unavailable.getMessage()));
         }
+    }
+
+    /**
+     * A failure after which the breaker is open (the one that opened it, or a failed half-open probe)
+     * is the outage's, not the message's: it waits like an open breaker and spends no attempt, so no
+     * outage, however long, uses up a message's attempts one probe at a time.
+     */
+    private Exception outageOr(GenesysDesk desk, IOException failure) {
+        return api.breakerOpen(desk)
+                ? new DeliveryDeferred("the Genesys circuit breaker opened", config.breaker().delay())
+                : failure;
     }
 
     private DeliveryOutcome send(GenesysDesk desk, Effect effect) {

@@ -395,6 +395,11 @@ class GenesysDeskTest {
             Eventually.within(Duration.ofSeconds(30), "the breaker opened and holds the messages back", () ->
                     new Db(dataSource).count("SELECT count(*) FROM effects WHERE session_id = ? AND channel = 'genesys' "
                             + "AND last_error LIKE '%circuit breaker%'", id) > 0);
+            // two failures open the breaker (request volume 2); the outage outlasts two half-open probes,
+            // more than the test profile's three attempts could pay for if probes were charged
+            Eventually.within(Duration.ofSeconds(30), "two half-open probes failed", () -> GenesysFake.server()
+                    .getAllServeEvents().stream().filter(e -> e.getRequest().getUrl().equals(inboundPath())
+                            && e.getResponse().getStatus() == 503).count() >= 4);
         } finally {
             GenesysFake.server().removeStub(outage);
         }

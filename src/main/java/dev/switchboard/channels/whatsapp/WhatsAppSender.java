@@ -27,9 +27,10 @@ import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenExce
  * Delivers the effects of WhatsApp sessions through the Graph API: replies as text messages (their
  * wamid recorded, so receipts find them), read receipts for the messages processed. Each phone number
  * has its own circuit breaker (Meta's 5xx answers and timeouts open it, 4xx answers do not) and its
- * own send rate. What Meta refuses is sorted into: wait and try again (throttles, an open breaker: not
- * counted as attempts), retry with backoff (5xx, timeouts), failed for good (131047: the person's
- * 24-hour window closed) or a dead letter (other 4xx, e.g. a revoked token).
+ * own send rate. What Meta refuses is sorted into: wait and try again (throttles, an open breaker and
+ * the failures that leave it open: not counted as attempts), retry with backoff (5xx, timeouts),
+ * failed for good (131047: the person's 24-hour window closed) or a dead letter (other 4xx, e.g. a
+ * revoked token).
  */
 @ApplicationScoped
 class WhatsAppSender implements ChannelDelivery {
@@ -118,15 +119,29 @@ class WhatsAppSender implements ChannelDelivery {
                 throw new DeliveryRefused("131047", "more than 24 hours since the customer last wrote", false);
             }
             if (error.serverSide()) {
-                throw error;
+                throw outageOr(channel.phoneNumberId(), error);
             }
             throw new DeliveryRefused(error.code() == 0 ? "http_" + error.status() : String.valueOf(error.code()),
                     Optional.ofNullable(error.title()).orElse("refused by the Graph API (HTTP " + error.status() + ")"),
                     true);
+        } catch (Exception e) {
+            throw countsAgainstBreaker(e) ? outageOr(channel.phoneNumberId(), e) : e;
         } finally {
             // the timeout interrupts the calling thread (a delivery lane); the lane must not keep the flag
             Thread.interrupted();
         }
+    }
+
+    /**
+     * A failure after which the breaker is open (the one that opened it, or a failed half-open probe)
+     * is the outage's, not the message's: it waits like an open breaker and spends no attempt, so no
+     * outage, however long, uses up a message's attempts one probe at a time.
+     */
+    private Exception outageOr(String phoneNumberId, Exception failure) {
+        Long opened = breakerOpenedAt.get(phoneNumberId);
+        return opened != null && System.nanoTime() - opened < config.breaker().delay().toNanos()
+                ? new DeliveryDeferred("circuit breaker of the phone number opened", config.breaker().delay())
+                : failure;
     }
 
     private Guard guard(String phoneNumberId) {

@@ -184,6 +184,11 @@ class WhatsAppDeliveryTest {
             for (String waId : customers) {
                 say(wa, waId, "help");
             }
+            // the test profile gives each message 3 attempts: 11 failures in all are more than five
+            // messages could take if the breaker's half-open probes were charged to them
+            Eventually.within(Duration.ofSeconds(30), "the outage outlasted several half-open probes", () ->
+                    GraphApiFake.server().getAllServeEvents().stream().filter(e -> e.getRequest().getUrl()
+                            .equals(wa.messagesPath()) && e.getResponse().getStatus() == 503).count() >= 11);
         } finally {
             GraphApiFake.server().removeStub(outage);
         }
