@@ -31,7 +31,7 @@ class WorkAnnouncements {
 
     void onAppended(@Observes(during = TransactionPhase.AFTER_SUCCESS) EventAppended appended) {
         if (!leases.owns(appended.sessionId())) {
-            channels.publish(CHANNEL, Long.toString(appended.sessionId()));
+            channels.announce(CHANNEL, Long.toString(appended.sessionId()));
         }
     }
 

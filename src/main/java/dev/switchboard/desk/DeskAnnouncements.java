@@ -44,7 +44,7 @@ class DeskAnnouncements {
     void announce(List<FeedSequencer.Numbered> rows) {
         Map<TenantId, Long> last = new LinkedHashMap<>();
         rows.forEach(row -> last.merge(row.tenant(), row.cursor(), Math::max));
-        last.forEach((tenant, cursor) -> channels.publish(CHANNEL, tenant + "|" + cursor, publishFailures::increment));
+        last.forEach((tenant, cursor) -> channels.announce(CHANNEL, tenant + "|" + cursor, publishFailures::increment));
     }
 
     private void onAnnouncement(String announcement) {

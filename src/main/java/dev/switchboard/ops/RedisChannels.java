@@ -1,7 +1,6 @@
 package dev.switchboard.ops;
 
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
-import io.quarkus.redis.datasource.pubsub.ReactivePubSubCommands;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -26,7 +25,10 @@ import org.jboss.logging.Logger;
  * The node's one Redis subscriber connection, for every {@code switchboard:*} channel (a pattern, so
  * a module can listen at any time), handing each message to the module that listens on its channel,
  * and the node's announcements to the others: each message goes out as {@code node|message}, and a
- * node is never handed back its own.
+ * node is never handed back its own. An announcement that only saves another node some latency
+ * ({@link #announce}) is not sent while no other node listens: the answer to the last one said so,
+ * and no other node has spoken since. One goes out a second to find out, and a node that subscribes
+ * says hello on {@link #NODES}, so the others announce to it at once.
  * It renews itself: every {@code renew-interval} it subscribes again after Redis went away, or when
  * an attempt has not completed within {@link #ATTEMPT_TIMEOUT_NANOS} (a connection that never
  * answered). One connection, not one per module: each subscription holds a pooled connection for
@@ -43,9 +45,11 @@ public class RedisChannels {
     private static final Logger LOG = Logger.getLogger(RedisChannels.class);
     private static final String PATTERN = "switchboard:*";
     private static final long ATTEMPT_TIMEOUT_NANOS = 3_000_000_000L;
+    /** Where a node says hello when it subscribes, so that the others know it listens. */
+    public static final String NODES = "switchboard:nodes";
+    private static final long ALONE_PROBE_NANOS = 1_000_000_000L;
 
     private final String node = UUID.randomUUID().toString();
-    private final ReactivePubSubCommands<String> pubsub;
     private final AtomicLong publishFailures = new AtomicLong();
     private volatile boolean publishing = true;
     private final Map<String, Consumer<String>> listeners = new ConcurrentHashMap<>();
@@ -53,6 +57,12 @@ public class RedisChannels {
     private final AtomicBoolean subscribed = new AtomicBoolean();
     /** System.nanoTime when the attempt in flight started; 0 when none is. */
     private final AtomicLong attemptSince = new AtomicLong();
+    /** Whether another node heard the last announcement, or has spoken since. */
+    private volatile boolean othersListening = true;
+    /** System.nanoTime when another node last spoke. */
+    private volatile long heardAt = System.nanoTime();
+    /** System.nanoTime of the last announcement sent while no other node listened. */
+    private final AtomicLong probedAt = new AtomicLong(System.nanoTime() - ALONE_PROBE_NANOS);
     private final Redis redis;
     /** The subscribed connection; null while there is none. */
     private volatile RedisConnection connection;
@@ -60,18 +70,55 @@ public class RedisChannels {
     private volatile RedisConnection attempting;
 
     RedisChannels(ReactiveRedisDataSource redis) {
-        this.pubsub = redis.pubsub(String.class);
         this.redis = redis.getRedis();
     }
 
-    /** Announces {@code message} on {@code channel} to the other nodes; never waits for Redis. */
+    /**
+     * Publishes {@code message} on {@code channel} to the other nodes, whether or not one listens now
+     * (a cache invalidation: a node that starts listening a moment later must not miss it); never
+     * waits for Redis.
+     */
     public void publish(String channel, String message) {
-        publish(channel, message, () -> { });
+        send(channel, message, () -> { });
     }
 
-    /** {@link #publish(String, String)}, running {@code onFailure} when Redis does not take it. */
-    public void publish(String channel, String message, Runnable onFailure) {
-        pubsub.publish(channel, node + "|" + message).subscribe().with(ok -> publishing = true, failure -> {
+    /**
+     * Announces {@code message} on {@code channel} to the other nodes, unless none listens: for what a
+     * lost message costs only latency (the receiver finds the same in the database later). Never waits
+     * for Redis; runs {@code onFailure} when Redis does not take it.
+     */
+    public void announce(String channel, String message, Runnable onFailure) {
+        if (!othersListening && subscribed.get()) {
+            long now = System.nanoTime();
+            long last = probedAt.get();
+            if (now - last < ALONE_PROBE_NANOS || !probedAt.compareAndSet(last, now)) {
+                return;
+            }
+        }
+        send(channel, message, onFailure);
+    }
+
+    /** {@link #announce(String, String, Runnable)} with nothing to do on failure. */
+    public void announce(String channel, String message) {
+        announce(channel, message, () -> { });
+    }
+
+    /** Whether another node listens, as far as this node knows. */
+    public boolean othersListening() {
+        return othersListening;
+    }
+
+    private void send(String channel, String message, Runnable onFailure) {
+        long sentAt = System.nanoTime();
+        redis.send(Request.cmd(Command.PUBLISH).arg(channel).arg(node + "|" + message)).subscribe().with(receivers -> {
+            publishing = true;
+            // Redis counts this node's own subscription among the receivers
+            if (receivers != null && receivers.toLong() > (subscribed.get() ? 1 : 0)) {
+                othersListening = true;
+            } else if (heardAt - sentAt < 0) { // a node that spoke after this was sent may not have listened yet
+                othersListening = false;
+            }
+        }, failure -> {
             publishing = false;
             publishFailures.incrementAndGet();
             onFailure.run();
@@ -156,6 +203,7 @@ public class RedisChannels {
             }
             subscribed.set(true);
             attemptSince.set(0);
+            send(NODES, "hello", () -> { });
             afterSubscribing.forEach(Runnable::run);
         } else if ("pmessage".equalsIgnoreCase(kind) && push.size() == 4 && from == connection) {
             dispatch(push.get(2).toString(), push.get(3).toString());
@@ -163,9 +211,14 @@ public class RedisChannels {
     }
 
     private void dispatch(String channel, String message) {
-        Consumer<String> listener = listeners.get(channel);
         int from = message.indexOf('|');
-        if (listener == null || from < 0 || message.substring(0, from).equals(node)) {
+        if (from < 0 || message.substring(0, from).equals(node)) {
+            return;
+        }
+        heardAt = System.nanoTime();
+        othersListening = true;
+        Consumer<String> listener = listeners.get(channel);
+        if (listener == null) {
             return;
         }
         try {

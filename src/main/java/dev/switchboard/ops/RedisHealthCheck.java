@@ -25,7 +25,7 @@ public class RedisHealthCheck implements HealthCheck {
     public HealthCheckResponse call() {
         boolean healthy = channels.subscribed() && channels.publishing();
         return HealthCheckResponse.named("redis").up().withData("subscribed", channels.subscribed())
-                .withData("cachesLive", invalidations.live())
+                .withData("cachesLive", invalidations.live()).withData("otherNodesListening", channels.othersListening())
                 .withData("publishing", channels.publishing()).withData("publishFailures", channels.publishFailures())
                 .withData("degraded", !healthy).build();
     }

@@ -111,7 +111,7 @@ public class CrossNodeReplies {
         String announcement = String.join("|", first.address().tenant().toString(),
                 Announcements.encode(first.address().key()),
                 Long.toString(committed.sessionId()), Long.toString(first.seq()), Long.toString(web.get(web.size() - 1).seq()));
-        channels.publish(CHANNEL, announcement,
+        channels.announce(CHANNEL, announcement,
                 () -> metrics.counter("switchboard.web.cross.node.announcements", "outcome", "failed").increment());
     }
 

@@ -35,7 +35,7 @@ class TypingRelay {
             return;
         }
         show(typing.address(), typing.agentName());
-        channels.publish(CHANNEL, String.join("|", typing.address().tenant().toString(),
+        channels.announce(CHANNEL, String.join("|", typing.address().tenant().toString(),
                 Announcements.encode(typing.address().key()), Announcements.encode(typing.agentName())));
     }
 

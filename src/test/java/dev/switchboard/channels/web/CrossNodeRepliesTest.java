@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.ops.RedisChannels;
 import dev.switchboard.support.ChatClient;
 import dev.switchboard.support.Db;
 import dev.switchboard.support.Eventually;
@@ -111,6 +112,10 @@ class CrossNodeRepliesTest {
         List<String> heard = new CopyOnWriteArrayList<>();
         PubSubCommands.RedisSubscriber listening = redis.pubsub(String.class).subscribe(CrossNodeReplies.CHANNEL,
                 heard::add);
+        // as node B does when it subscribes; before that, this node may think it is alone and not announce
+        redis.pubsub(String.class).publish(RedisChannels.NODES, "node-b|hello");
+        Eventually.within(WAIT, "this node heard node B", () -> given().get("/q/health/ready").then().extract()
+                .jsonPath().getBoolean("checks.find { it.name == 'redis' }.data.otherNodesListening"));
         try (ChatClient chat = ChatClient.connect(base, "announced", tenant.apiKey(), null)) {
             chat.sendMessage("m1", "a secret word: marmalade");
             chat.collect(f -> ChatClient.isType(f, "message"), 1, WAIT);

@@ -1,0 +1,97 @@
+package dev.switchboard.ops;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.switchboard.support.Eventually;
+import dev.switchboard.support.RedisSubscribed;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.redis.datasource.pubsub.PubSubCommands;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A node alone sends no announcements (every web reply had one, and Redis handed each back to the
+ * node that sent it), but it finds a node that starts listening within a second, at once when that
+ * node says hello, and publishes what must not be missed (invalidations) whoever listens.
+ */
+@QuarkusTest
+class RedisAnnouncementsTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final String CHANNEL = "switchboard:announcements-test";
+
+    @Inject
+    RedisChannels channels;
+    @Inject
+    RedisDataSource redis;
+
+    @Test
+    void aNodeAloneAnnouncesNothingUntilAProbeFindsAListener() {
+        RedisSubscribed.await(WAIT, "subscribed to Redis");
+        becomeAlone();
+        List<String> heard = new CopyOnWriteArrayList<>();
+        PubSubCommands.RedisSubscriber other = redis.pubsub(String.class).subscribe(CHANNEL, heard::add);
+        try {
+            channels.announce(CHANNEL, "while alone");
+            // one announcement a second goes out; its answer counts the new listener
+            Eventually.within(WAIT, "a probe found the listener", () -> {
+                channels.announce(CHANNEL, "probe");
+                sleep(50);
+                return channels.othersListening();
+            });
+            for (int i = 0; i < 5; i++) {
+                channels.announce(CHANNEL, "heard " + i);
+            }
+            Eventually.within(WAIT, "every announcement once another listens", () -> heard.stream()
+                    .filter(m -> m.contains("|heard ")).count() == 5);
+            assertFalse(heard.stream().anyMatch(m -> m.endsWith("|while alone")), "not announced while alone");
+        } finally {
+            other.unsubscribe();
+        }
+    }
+
+    @Test
+    void whatMustNotBeMissedIsPublishedWhoeverListens() {
+        RedisSubscribed.await(WAIT, "subscribed to Redis");
+        becomeAlone();
+        List<String> heard = new CopyOnWriteArrayList<>();
+        PubSubCommands.RedisSubscriber other = redis.pubsub(String.class).subscribe(CHANNEL, heard::add);
+        try {
+            channels.publish(CHANNEL, "an invalidation");
+            Eventually.within(WAIT, "published while this node thought it was alone", () -> heard.stream()
+                    .anyMatch(m -> m.endsWith("|an invalidation")));
+        } finally {
+            other.unsubscribe();
+        }
+    }
+
+    @Test
+    void aNodeThatSaysHelloIsAnnouncedToAtOnce() {
+        RedisSubscribed.await(WAIT, "subscribed to Redis");
+        becomeAlone();
+        redis.pubsub(String.class).publish(RedisChannels.NODES, "node-b|hello");
+        Eventually.within(WAIT, "node B's hello heard", channels::othersListening);
+        assertTrue(channels.othersListening());
+    }
+
+    /** Announces until the answer says no other node listens (the test JVM runs one node). */
+    private void becomeAlone() {
+        Eventually.within(WAIT, "no other node listens", () -> {
+            channels.announce(CHANNEL, "anyone?");
+            sleep(50);
+            return !channels.othersListening();
+        });
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
