@@ -41,9 +41,9 @@ class DeskAnnouncements {
     }
 
     /** One announcement per tenant of a numbered batch: its last cursor. Never waits for Redis. */
-    void announce(List<FeedSequencer.Numbered> rows) {
+    void announce(List<FeedSequencer.Change> changes) {
         Map<TenantId, Long> last = new LinkedHashMap<>();
-        rows.forEach(row -> last.merge(row.tenant(), row.cursor(), Math::max));
+        changes.forEach(change -> last.merge(change.tenant(), change.cursor(), Math::max));
         last.forEach((tenant, cursor) -> channels.announce(CHANNEL, tenant + "|" + cursor, publishFailures::increment));
     }
 

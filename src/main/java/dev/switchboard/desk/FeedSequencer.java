@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.ops.LoopThread;
+import dev.switchboard.storage.Pipeline;
 import dev.switchboard.tenants.TenantId;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
@@ -25,6 +26,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.jboss.logging.Logger;
 
@@ -49,6 +51,10 @@ class FeedSequencer {
 
     /** A numbered frame, written out once for every socket that sends it. */
     record Numbered(TenantId tenant, long cursor, String text) {
+    }
+
+    /** A row just numbered: its frames as stored, the last of them at {@code cursor}. */
+    record Change(TenantId tenant, long cursor, String frames) {
     }
 
     private final DataSource dataSource;
@@ -94,12 +100,12 @@ class FeedSequencer {
                 // woken by a commit; the poll covers other nodes' writes and a missed signal
                 wake.tryAcquire(200, TimeUnit.MILLISECONDS);
                 wake.drainPermits();
-                Optional<List<Numbered>> numbered;
+                Optional<List<Change>> numbered;
                 do {
                     numbered = numberOnce();
-                    numbered.filter(rows -> !rows.isEmpty()).ifPresent(rows -> {
-                        connections.deliver(rows);
-                        announcements.announce(rows);
+                    numbered.filter(changes -> !changes.isEmpty()).ifPresent(changes -> {
+                        connections.deliver(framesForDesksHere(changes));
+                        announcements.announce(changes);
                     });
                 } while (numbered.isPresent() && numbered.get().size() == BATCH);
                 if (numbered.isEmpty()) {
@@ -140,43 +146,56 @@ class FeedSequencer {
         }
     }
 
-    /** Numbers one batch of committed rows; empty when another node holds the sequencer's lock. */
-    Optional<List<Numbered>> numberOnce() {
+    /**
+     * Numbers one batch of committed rows; empty when another node holds the sequencer's lock. The
+     * lock and the numbering go in one round trip: the numbering runs only if the lock was taken, and
+     * with a snapshot taken after it, so it sees what the last holder committed.
+     */
+    Optional<List<Change>> numberOnce() {
         return QuarkusTransaction.requiringNew().call(() -> {
-            try (Connection c = dataSource.getConnection()) {
-                try (PreparedStatement lock = c.prepareStatement("SELECT pg_try_advisory_xact_lock(?)")) {
-                    lock.setLong(1, LOCK);
-                    try (ResultSet rs = lock.executeQuery()) {
-                        rs.next();
-                        if (!rs.getBoolean(1)) {
-                            return Optional.<List<Numbered>>empty();
+            Pipeline pipeline = new Pipeline();
+            Supplier<Boolean> held = pipeline.add(
+                    "SELECT set_config('switchboard.sequencing', pg_try_advisory_xact_lock(?)::text, true)::boolean",
+                    arguments -> arguments.number(LOCK), (rows, count) -> rows.next() && rows.getBoolean(1));
+            Supplier<List<Change>> changes = pipeline.add("""
+                    WITH batch AS (SELECT id, tenant_id, frame_count FROM desk_changes
+                                    WHERE cursor IS NULL AND current_setting('switchboard.sequencing', true) = 'true'
+                                    ORDER BY id LIMIT ?),
+                         numbered AS (
+                           SELECT b.id, COALESCE((SELECT max(d.cursor) FROM desk_changes d
+                                                   WHERE d.tenant_id = b.tenant_id), 0)
+                                    + sum(b.frame_count) OVER (PARTITION BY b.tenant_id ORDER BY b.id) AS cursor
+                             FROM batch b)
+                    UPDATE desk_changes d SET cursor = n.cursor FROM numbered n WHERE d.id = n.id
+                    RETURNING d.tenant_id, d.cursor, d.frames::text""", arguments -> arguments.number(BATCH),
+                    (rows, count) -> {
+                        List<Change> numbered = new ArrayList<>();
+                        while (rows.next()) {
+                            numbered.add(new Change(new TenantId((UUID) rows.getObject(1)), rows.getLong(2),
+                                    rows.getString(3)));
                         }
-                    }
-                }
-                try (PreparedStatement ps = c.prepareStatement("""
-                        WITH batch AS (SELECT id, tenant_id, frame_count FROM desk_changes WHERE cursor IS NULL
-                                        ORDER BY id LIMIT ?),
-                             numbered AS (
-                               SELECT b.id, COALESCE((SELECT max(d.cursor) FROM desk_changes d
-                                                       WHERE d.tenant_id = b.tenant_id), 0)
-                                        + sum(b.frame_count) OVER (PARTITION BY b.tenant_id ORDER BY b.id) AS cursor
-                                 FROM batch b)
-                        UPDATE desk_changes d SET cursor = n.cursor FROM numbered n WHERE d.id = n.id
-                        RETURNING d.tenant_id, d.cursor, d.frames::text""")) {
-                    ps.setInt(1, BATCH);
-                    List<Numbered> rows = new ArrayList<>();
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            expand(new TenantId((UUID) rs.getObject(1)), rs.getLong(2), rs.getString(3), rows);
-                        }
-                    }
-                    rows.sort((a, b) -> Long.compare(a.cursor(), b.cursor()));
-                    return Optional.of(rows);
-                }
-            } catch (SQLException e) {
-                throw new IllegalStateException("could not number desk changes", e);
-            }
+                        return numbered;
+                    });
+            pipeline.run(dataSource);
+            return held.get() ? Optional.of(changes.get()) : Optional.<List<Change>>empty();
         });
+    }
+
+    /** The frames of the changes whose tenant has a desk connected here, in cursor order; others need none. */
+    private List<Numbered> framesForDesksHere(List<Change> changes) {
+        Set<TenantId> here = connections.tenants();
+        List<Numbered> frames = new ArrayList<>();
+        try {
+            for (Change change : changes) {
+                if (here.contains(change.tenant())) {
+                    expand(change.tenant(), change.cursor(), change.frames(), frames);
+                }
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("could not read numbered desk changes", e);
+        }
+        frames.sort((a, b) -> Long.compare(a.cursor(), b.cursor()));
+        return frames;
     }
 
     /** The tenant's frames after {@code cursor}, in order: a reconnecting desk's replay (a page of rows). */
