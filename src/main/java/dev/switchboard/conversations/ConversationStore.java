@@ -1,5 +1,6 @@
 package dev.switchboard.conversations;
 
+import dev.switchboard.sessions.SessionAddress;
 import dev.switchboard.storage.Jdbc;
 import dev.switchboard.storage.Pipeline;
 import dev.switchboard.tenants.TenantId;
@@ -12,6 +13,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +21,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import javax.sql.DataSource;
 
 /** The {@code conversations} table. Writers hold their session's row lock (processing, the desk's actions). */
@@ -29,6 +32,11 @@ class ConversationStore {
             c.created_at, c.handed_off_at, c.first_human_reply_at, c.resolved_at, c.last_activity_at, c.session_id""";
     private static final String FROM = " FROM conversations c JOIN sessions s ON s.id = c.session_id"
             + " LEFT JOIN customers cu ON cu.id = c.customer_id";
+
+    private static final ConversationStatus[] STATUSES = ConversationStatus.values();
+    /** A conversation's status as its 1-based place in {@link #STATUSES}: a fixed-width column. */
+    private static final String STATUS_PLACE = Arrays.stream(STATUSES).map(ConversationStatus::literal)
+            .collect(Collectors.joining(", ", "array_position(ARRAY[", "]::text[], status)"));
 
     private final DataSource dataSource;
 
@@ -42,18 +50,18 @@ class ConversationStore {
 
     /** The session's unresolved conversation, its last activity touched; empty when there is none. */
     @Transactional(Transactional.TxType.MANDATORY)
-    Optional<Found> touchCurrent(long sessionId, String sessionKey) {
-        return Optional.ofNullable(touchCurrent(Map.of(sessionId, sessionKey)).get(sessionId));
+    Optional<Found> touchCurrent(long sessionId, SessionAddress address) {
+        return Optional.ofNullable(touchCurrent(Map.of(sessionId, address)).get(sessionId));
     }
 
     /**
-     * The unresolved conversation of each session (by id, with its key), last activity touched, in one
-     * round trip; a session without one is not in the map.
+     * The unresolved conversation of each session (by id, with its address), last activity touched, in
+     * one round trip; a session without one is not in the map.
      */
     @Transactional(Transactional.TxType.MANDATORY)
-    Map<Long, Found> touchCurrent(Map<Long, String> sessionKeys) {
+    Map<Long, Found> touchCurrent(Map<Long, SessionAddress> addresses) {
         Pipeline pipeline = new Pipeline();
-        Supplier<Map<Long, Found>> found = touchIn(pipeline, sessionKeys);
+        Supplier<Map<Long, Found>> found = touchIn(pipeline, addresses);
         pipeline.run(dataSource);
         return found.get();
     }
@@ -63,17 +71,18 @@ class ConversationStore {
      * number of sessions). The caller holds the sessions' row locks, which every writer of a
      * conversation takes first, so the rows' lock order does not matter.
      */
-    Supplier<Map<Long, Found>> touchIn(Pipeline pipeline, Map<Long, String> sessionKeys) {
-        // the tracker needs only what the row itself says
+    Supplier<Map<Long, Found>> touchIn(Pipeline pipeline, Map<Long, SessionAddress> addresses) {
+        // the tracker needs only what the row itself says; fixed-width columns only, so that the pipeline
+        // stays one round trip: the status as its place among the statuses, the channel the session's own
         String sql = "UPDATE conversations SET last_activity_at = now() WHERE session_id = ? AND status <> "
-                + ConversationStatus.RESOLVED.literal() + " RETURNING id, channel, customer_id, status, "
+                + ConversationStatus.RESOLVED.literal() + " RETURNING id, " + STATUS_PLACE + ", customer_id, "
                 + "assignee_id, first_seq, created_at, handed_off_at, first_human_reply_at, last_activity_at";
-        List<Supplier<Found>> each = new ArrayList<>(sessionKeys.size());
-        sessionKeys.forEach((sessionId, key) -> each.add(pipeline.add(sql, arguments -> arguments.number(sessionId),
-                (rs, count) -> rs.next() ? new Found(new Conversation((UUID) rs.getObject(1), key, rs.getString(2),
-                        (UUID) rs.getObject(3), null, null, ConversationStatus.fromWire(rs.getString(4)),
-                        (UUID) rs.getObject(5), rs.getLong(6), instant(rs.getTimestamp(7)), instant(rs.getTimestamp(8)),
-                        instant(rs.getTimestamp(9)), null, instant(rs.getTimestamp(10))), sessionId) : null)));
+        List<Supplier<Found>> each = new ArrayList<>(addresses.size());
+        addresses.forEach((sessionId, address) -> each.add(pipeline.add(sql, arguments -> arguments.number(sessionId),
+                (rs, count) -> rs.next() ? new Found(new Conversation((UUID) rs.getObject(1), address.key(),
+                        address.channel(), (UUID) rs.getObject(3), null, null, STATUSES[rs.getInt(2) - 1],
+                        (UUID) rs.getObject(4), rs.getLong(5), instant(rs.getTimestamp(6)), instant(rs.getTimestamp(7)),
+                        instant(rs.getTimestamp(8)), null, instant(rs.getTimestamp(9))), sessionId) : null)));
         return () -> {
             Map<Long, Found> found = new HashMap<>();
             each.stream().map(Supplier::get).filter(Objects::nonNull).forEach(f -> found.put(f.sessionId(), f));

@@ -56,8 +56,8 @@ public class ConversationTracker implements ProcessingFollower {
     }
 
     @Override
-    public Followup read(Map<Long, String> sessionKeys, Pipeline first) {
-        Supplier<Map<Long, ConversationStore.Found>> current = store.touchIn(first, sessionKeys);
+    public Followup read(Map<Long, SessionAddress> addresses, Pipeline first) {
+        Supplier<Map<Long, ConversationStore.Found>> current = store.touchIn(first, addresses);
         return (committed, second) -> follow(committed, current.get(), second);
     }
 
@@ -143,7 +143,7 @@ public class ConversationTracker implements ProcessingFollower {
 
     /** An idle session expired: the bot ends its conversation (one a person has open stays theirs). */
     void onExpired(@Observes SessionExpired expired) {
-        store.touchCurrent(expired.sessionId(), expired.address().key()).ifPresent(found -> {
+        store.touchCurrent(expired.sessionId(), expired.address()).ifPresent(found -> {
             Conversation conversation = found.conversation();
             if (conversation.status() == ConversationStatus.BOT || conversation.status() == ConversationStatus.PENDING) {
                 List<ObjectNode> frames = new ArrayList<>(1);

@@ -53,8 +53,12 @@ class FeedSequencer {
     record Numbered(TenantId tenant, long cursor, String text) {
     }
 
-    /** A row just numbered: its frames as stored, the last of them at {@code cursor}. */
-    record Change(TenantId tenant, long cursor, String frames) {
+    /** A row just numbered: its last frame's cursor. */
+    record Change(long id, TenantId tenant, long cursor) {
+    }
+
+    /** One numbering: every row numbered, and the frames of those whose tenant has a desk connected here. */
+    record Batch(List<Change> changes, List<Numbered> framesHere) {
     }
 
     private final DataSource dataSource;
@@ -100,14 +104,14 @@ class FeedSequencer {
                 // woken by a commit; the poll covers other nodes' writes and a missed signal
                 wake.tryAcquire(200, TimeUnit.MILLISECONDS);
                 wake.drainPermits();
-                Optional<List<Change>> numbered;
+                Optional<Batch> numbered;
                 do {
                     numbered = numberOnce();
-                    numbered.filter(changes -> !changes.isEmpty()).ifPresent(changes -> {
-                        connections.deliver(framesForDesksHere(changes));
-                        announcements.announce(changes);
+                    numbered.filter(batch -> !batch.changes().isEmpty()).ifPresent(batch -> {
+                        connections.deliver(batch.framesHere());
+                        announcements.announce(batch.changes());
                     });
-                } while (numbered.isPresent() && numbered.get().size() == BATCH);
+                } while (numbered.isPresent() && numbered.get().changes().size() == BATCH);
                 if (numbered.isEmpty()) {
                     follow();
                 }
@@ -149,13 +153,14 @@ class FeedSequencer {
     /**
      * Numbers one batch of committed rows; empty when another node holds the sequencer's lock. The
      * lock and the numbering go in one round trip: the numbering runs only if the lock was taken, and
-     * with a snapshot taken after it, so it sees what the last holder committed.
+     * with a snapshot taken after it, so it sees what the last holder committed. The frames are read
+     * only for the tenants with a desk connected here, in a second round trip when there are any.
      */
-    Optional<List<Change>> numberOnce() {
+    Optional<Batch> numberOnce() {
         return QuarkusTransaction.requiringNew().call(() -> {
             Pipeline pipeline = new Pipeline();
             Supplier<Boolean> held = pipeline.add(
-                    "SELECT set_config('switchboard.sequencing', pg_try_advisory_xact_lock(?)::text, true)::boolean",
+                    "SELECT set_config('switchboard.sequencing', pg_try_advisory_xact_lock(?)::text, true) = 'true'",
                     arguments -> arguments.number(LOCK), (rows, count) -> rows.next() && rows.getBoolean(1));
             Supplier<List<Change>> changes = pipeline.add("""
                     WITH batch AS (SELECT id, tenant_id, frame_count FROM desk_changes
@@ -167,28 +172,37 @@ class FeedSequencer {
                                     + sum(b.frame_count) OVER (PARTITION BY b.tenant_id ORDER BY b.id) AS cursor
                              FROM batch b)
                     UPDATE desk_changes d SET cursor = n.cursor FROM numbered n WHERE d.id = n.id
-                    RETURNING d.tenant_id, d.cursor, d.frames::text""", arguments -> arguments.number(BATCH),
+                    RETURNING d.id, d.tenant_id, d.cursor""", arguments -> arguments.number(BATCH),
                     (rows, count) -> {
                         List<Change> numbered = new ArrayList<>();
                         while (rows.next()) {
-                            numbered.add(new Change(new TenantId((UUID) rows.getObject(1)), rows.getLong(2),
-                                    rows.getString(3)));
+                            numbered.add(new Change(rows.getLong(1), new TenantId((UUID) rows.getObject(2)),
+                                    rows.getLong(3)));
                         }
                         return numbered;
                     });
             pipeline.run(dataSource);
-            return held.get() ? Optional.of(changes.get()) : Optional.<List<Change>>empty();
+            if (!held.get()) {
+                return Optional.<Batch>empty();
+            }
+            return Optional.of(new Batch(changes.get(), framesHere(changes.get())));
         });
     }
 
     /** The frames of the changes whose tenant has a desk connected here, in cursor order; others need none. */
-    private List<Numbered> framesForDesksHere(List<Change> changes) {
+    private List<Numbered> framesHere(List<Change> changes) {
         Set<TenantId> here = connections.tenants();
+        List<Long> ids = changes.stream().filter(change -> here.contains(change.tenant())).map(Change::id).toList();
+        if (ids.isEmpty()) {
+            return List.of();
+        }
         List<Numbered> frames = new ArrayList<>();
-        try {
-            for (Change change : changes) {
-                if (here.contains(change.tenant())) {
-                    expand(change.tenant(), change.cursor(), change.frames(), frames);
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT tenant_id, cursor, frames::text FROM desk_changes WHERE id = ANY (?) ORDER BY cursor")) {
+            ps.setArray(1, c.createArrayOf("bigint", ids.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    expand(new TenantId((UUID) rs.getObject(1)), rs.getLong(2), rs.getString(3), frames);
                 }
             }
         } catch (Exception e) {

@@ -1,7 +1,9 @@
 package dev.switchboard.outbox;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.NullNode;
 import dev.switchboard.sessions.SessionAddress;
 import dev.switchboard.storage.Jdbc;
 import dev.switchboard.storage.LogClock;
@@ -111,23 +113,30 @@ class EffectStore {
                   FROM unnest(?::uuid[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::text[],
                               ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::boolean[])
                        AS e(t, ch, k, s, q, r, y, p, d, m, st, tp, due)
-                RETURNING\s""" + COLUMNS,
+                RETURNING id, session_id, seq""",
                 arguments -> arguments.timestamp(now).number(leaseMillis).array("uuid", tenants)
                         .array("text", channels).array("text", keys).array("bigint", sessionIds).array("bigint", seqs)
                         .array("bigint", replyTos).array("text", types).array("text", payloads)
                         .array("text", dedupeKeys).array("text", messageStatuses).array("text", statuses)
                         .array("text", traceParents).array("boolean", due),
                 (rows, count) -> {
-                    Map<String, Effect> bySeq = new HashMap<>();
+                    // only the ids come back (a pipelined answer has fixed-width columns): the rest is what was sent
+                    Map<String, Long> ids = new HashMap<>();
                     while (rows.next()) {
-                        Effect effect = read(rows);
-                        bySeq.put(effect.sessionId() + ":" + effect.seq(), effect);
+                        ids.put(rows.getLong(2) + ":" + rows.getLong(3), rows.getLong(1));
                     }
                     List<List<Effect>> stored = new ArrayList<>(all.size());
+                    int row = 0;
                     for (SessionEffects effects : all) {
                         List<Effect> one = new ArrayList<>(effects.effects().size());
-                        for (int i = 0; i < effects.effects().size(); i++) {
-                            one.add(bySeq.get(effects.sessionId() + ":" + (effects.firstSeq() + i)));
+                        for (NewEffect effect : effects.effects()) {
+                            long seq = seqs.get(row);
+                            one.add(new Effect(ids.get(effects.sessionId() + ":" + seq),
+                                    new SessionAddress(effects.address().tenant(), channels.get(row), keys.get(row)),
+                                    effects.sessionId(), seq, effects.replyTo(), effect.type(), copy(effect.payload()),
+                                    EffectStatus.fromWire(statuses.get(row)), 0, null, now.toInstant(), null,
+                                    effects.traceParent()));
+                            row++;
                         }
                         stored.add(one);
                     }
@@ -332,6 +341,11 @@ class EffectStore {
             }
         }
         return effects;
+    }
+
+    /** The delivered effect's own payload: the agent's tree stays the agent's. */
+    private static JsonNode copy(JsonNode payload) {
+        return payload == null ? NullNode.getInstance() : payload.deepCopy();
     }
 
     private Effect read(ResultSet rs) throws SQLException {

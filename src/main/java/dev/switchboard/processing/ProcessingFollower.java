@@ -1,5 +1,6 @@
 package dev.switchboard.processing;
 
+import dev.switchboard.sessions.SessionAddress;
 import dev.switchboard.storage.Pipeline;
 import java.util.Map;
 
@@ -10,8 +11,8 @@ import java.util.Map;
  * and the commit, whatever the number of modules.
  */
 public interface ProcessingFollower {
-    /** Adds what it must read of these sessions (by id, with their keys) to the write's first round trip. */
-    Followup read(Map<Long, String> sessionKeys, Pipeline first);
+    /** Adds what it must read of these sessions (by id, with their addresses) to the write's first round trip. */
+    Followup read(Map<Long, SessionAddress> addresses, Pipeline first);
 
     /** What the follower does once the first round trip has run. */
     @FunctionalInterface

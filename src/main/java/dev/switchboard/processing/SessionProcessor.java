@@ -376,9 +376,9 @@ public class SessionProcessor {
                 .map(o -> new SessionStore.Commit(o.prior(), o.reply().nextState(), o.reply().data(), o.event().seq(),
                         o.derived().size(), o.effects().size()))
                 .toList());
-        Map<Long, String> keys = new LinkedHashMap<>();
-        outcomes.forEach(o -> keys.put(o.prior().id(), o.prior().key()));
-        List<ProcessingFollower.Followup> followups = followers.stream().map(f -> f.read(keys, first)).toList();
+        Map<Long, SessionAddress> addresses = new LinkedHashMap<>();
+        outcomes.forEach(o -> addresses.put(o.prior().id(), o.prior().address()));
+        List<ProcessingFollower.Followup> followups = followers.stream().map(f -> f.read(addresses, first)).toList();
         first.run(dataSource);
         List<SessionStore.Committed> committed = commits.get();
 
