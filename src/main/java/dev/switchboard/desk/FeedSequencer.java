@@ -57,10 +57,6 @@ class FeedSequencer {
     record Change(long id, TenantId tenant, long cursor) {
     }
 
-    /** One numbering: every row numbered, and the frames of those whose tenant has a desk connected here. */
-    record Batch(List<Change> changes, List<Numbered> framesHere) {
-    }
-
     private final DataSource dataSource;
     private final ObjectMapper mapper;
     private final DeskConnections connections;
@@ -104,14 +100,14 @@ class FeedSequencer {
                 // woken by a commit; the poll covers other nodes' writes and a missed signal
                 wake.tryAcquire(200, TimeUnit.MILLISECONDS);
                 wake.drainPermits();
-                Optional<Batch> numbered;
+                Optional<List<Change>> numbered;
                 do {
                     numbered = numberOnce();
-                    numbered.filter(batch -> !batch.changes().isEmpty()).ifPresent(batch -> {
-                        connections.deliver(batch.framesHere());
-                        announcements.announce(batch.changes());
+                    numbered.filter(changes -> !changes.isEmpty()).ifPresent(changes -> {
+                        connections.deliver(framesHere(changes));
+                        announcements.announce(changes);
                     });
-                } while (numbered.isPresent() && numbered.get().changes().size() == BATCH);
+                } while (numbered.isPresent() && numbered.get().size() == BATCH);
                 if (numbered.isEmpty()) {
                     follow();
                 }
@@ -153,10 +149,9 @@ class FeedSequencer {
     /**
      * Numbers one batch of committed rows; empty when another node holds the sequencer's lock. The
      * lock and the numbering go in one round trip: the numbering runs only if the lock was taken, and
-     * with a snapshot taken after it, so it sees what the last holder committed. The frames are read
-     * only for the tenants with a desk connected here, in a second round trip when there are any.
+     * with a snapshot taken after it, so it sees what the last holder committed.
      */
-    Optional<Batch> numberOnce() {
+    Optional<List<Change>> numberOnce() {
         return QuarkusTransaction.requiringNew().call(() -> {
             Pipeline pipeline = new Pipeline();
             Supplier<Boolean> held = pipeline.add(
@@ -182,20 +177,25 @@ class FeedSequencer {
                         return numbered;
                     });
             pipeline.run(dataSource);
-            if (!held.get()) {
-                return Optional.<Batch>empty();
-            }
-            return Optional.of(new Batch(changes.get(), framesHere(changes.get())));
+            return held.get() ? Optional.of(changes.get()) : Optional.<List<Change>>empty();
         });
     }
 
-    /** The frames of the changes whose tenant has a desk connected here, in cursor order; others need none. */
+    /**
+     * The frames of the changes whose tenant has a desk connected here, in cursor order; the others need
+     * none. Read once the numbering has committed: a desk that connects after this read replays from the
+     * database, which has them by then.
+     */
     private List<Numbered> framesHere(List<Change> changes) {
         Set<TenantId> here = connections.tenants();
         List<Long> ids = changes.stream().filter(change -> here.contains(change.tenant())).map(Change::id).toList();
         if (ids.isEmpty()) {
             return List.of();
         }
+        return QuarkusTransaction.requiringNew().call(() -> read(ids));
+    }
+
+    private List<Numbered> read(List<Long> ids) {
         List<Numbered> frames = new ArrayList<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "SELECT tenant_id, cursor, frames::text FROM desk_changes WHERE id = ANY (?) ORDER BY cursor")) {
