@@ -34,7 +34,7 @@ class RedisAnnouncementsTest {
         RedisSubscribed.await(WAIT, "subscribed to Redis");
         becomeAlone();
         List<String> heard = new CopyOnWriteArrayList<>();
-        PubSubCommands.RedisSubscriber other = redis.pubsub(String.class).subscribe(CHANNEL, heard::add);
+        PubSubCommands.RedisSubscriber other = listenLikeANode(heard);
         try {
             channels.announce(CHANNEL, "while alone");
             // one announcement a second goes out; its answer counts the new listener
@@ -59,7 +59,7 @@ class RedisAnnouncementsTest {
         RedisSubscribed.await(WAIT, "subscribed to Redis");
         becomeAlone();
         List<String> heard = new CopyOnWriteArrayList<>();
-        PubSubCommands.RedisSubscriber other = redis.pubsub(String.class).subscribe(CHANNEL, heard::add);
+        PubSubCommands.RedisSubscriber other = listenLikeANode(heard);
         try {
             channels.publish(CHANNEL, "an invalidation");
             Eventually.within(WAIT, "published while this node thought it was alone", () -> heard.stream()
@@ -78,13 +78,25 @@ class RedisAnnouncementsTest {
         assertTrue(channels.othersListening());
     }
 
-    /** Announces until the answer says no other node listens (the test JVM runs one node). */
+    /** Subscribes as a node does, to every channel: Redis counts a channel's listeners per channel. */
+    private PubSubCommands.RedisSubscriber listenLikeANode(List<String> heard) {
+        return redis.pubsub(String.class).subscribeToPattern("switchboard:*", message -> heard.add(message));
+    }
+
+    /**
+     * Announces until the answer says no other node listens (the test JVM runs one node), then waits
+     * out the probe interval and sends one probe: for the next second, this node announces nothing.
+     */
     private void becomeAlone() {
         Eventually.within(WAIT, "no other node listens", () -> {
             channels.announce(CHANNEL, "anyone?");
             sleep(50);
             return !channels.othersListening();
         });
+        sleep(1_100);
+        channels.announce(CHANNEL, "probe");
+        sleep(50);
+        assertFalse(channels.othersListening(), "still alone");
     }
 
     private static void sleep(long millis) {

@@ -110,9 +110,10 @@ class CrossNodeRepliesTest {
     void thisNodeAnnouncesTheRepliesItCommitsWithoutTheirContent() {
         Tenants.Credentials tenant = Tenants.create("announce-" + UUID.randomUUID());
         List<String> heard = new CopyOnWriteArrayList<>();
-        PubSubCommands.RedisSubscriber listening = redis.pubsub(String.class).subscribe(CrossNodeReplies.CHANNEL,
-                heard::add);
-        // as node B does when it subscribes; before that, this node may think it is alone and not announce
+        // subscribed as node B is, to every channel (Redis counts a node's listeners per channel), and
+        // saying hello as node B does: before that, this node may think it is alone and not announce
+        PubSubCommands.RedisSubscriber listening = redis.pubsub(String.class).subscribeToPattern("switchboard:*",
+                message -> heard.add(message));
         redis.pubsub(String.class).publish(RedisChannels.NODES, "node-b|hello");
         Eventually.within(WAIT, "this node heard node B", () -> given().get("/q/health/ready").then().extract()
                 .jsonPath().getBoolean("checks.find { it.name == 'redis' }.data.otherNodesListening"));
