@@ -174,6 +174,12 @@ function renderConversation(c, messages, bot) {
       'Resolve') : null);
   const transcript = el('ol', { id: 'transcript', class: 'transcript', 'aria-label': 'Transcript', 'aria-live': 'polite' });
   messages.forEach(m => transcript.append(messageItem(m)));
+  if (same && $('transcript')) {
+    // a refresh keeps what came after its own read: a message the agent sent meanwhile, or the feed's echo of it
+    const last = Math.max(0, ...messages.map(m => Number(m.seq) || 0));
+    [...$('transcript').children].filter(li => li.dataset.pendingText !== undefined || Number(li.dataset.seq) > last)
+      .forEach(li => transcript.append(li));
+  }
   const text = el('textarea', { id: 'reply-text', 'aria-label': 'Reply to the customer', rows: 2,
     placeholder: 'Reply… (Enter sends, Shift+Enter for a new line)' });
   const noteMode = el('input', { id: 'note-mode', type: 'checkbox' });
