@@ -12,6 +12,7 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,10 +30,15 @@ class RedisAnnouncementsTest {
     @Inject
     RedisDataSource redis;
 
-    @Test
-    void aNodeAloneAnnouncesNothingUntilAProbeFindsAListener() {
+    /** Every test starts with this node subscribed and sure that it is alone. */
+    @BeforeEach
+    void alone() {
         RedisSubscribed.await(WAIT, "subscribed to Redis");
         becomeAlone();
+    }
+
+    @Test
+    void aNodeAloneAnnouncesNothingUntilAProbeFindsAListener() {
         List<String> heard = new CopyOnWriteArrayList<>();
         PubSubCommands.RedisSubscriber other = listenLikeANode(heard);
         try {
@@ -56,8 +62,6 @@ class RedisAnnouncementsTest {
 
     @Test
     void whatMustNotBeMissedIsPublishedWhoeverListens() {
-        RedisSubscribed.await(WAIT, "subscribed to Redis");
-        becomeAlone();
         List<String> heard = new CopyOnWriteArrayList<>();
         PubSubCommands.RedisSubscriber other = listenLikeANode(heard);
         try {
@@ -71,8 +75,6 @@ class RedisAnnouncementsTest {
 
     @Test
     void aNodeThatSaysHelloIsAnnouncedToAtOnce() {
-        RedisSubscribed.await(WAIT, "subscribed to Redis");
-        becomeAlone();
         redis.pubsub(String.class).publish(RedisChannels.NODES, "node-b|hello");
         Eventually.within(WAIT, "node B's hello heard", channels::othersListening);
         assertTrue(channels.othersListening());

@@ -139,7 +139,7 @@ class WhatsAppSender implements ChannelDelivery {
      */
     private Exception outageOr(String phoneNumberId, Exception failure) {
         Long opened = breakerOpenedAt.get(phoneNumberId);
-        return opened != null && System.nanoTime() - opened < config.breaker().delay().toNanos()
+        return opened != null && holdsBack(opened, System.nanoTime())
                 ? new DeliveryDeferred("circuit breaker of the phone number opened", config.breaker().delay())
                 : failure;
     }
@@ -168,8 +168,12 @@ class WhatsAppSender implements ChannelDelivery {
     /** How many phone numbers' breakers hold their messages back now. */
     int openBreakers() {
         long now = System.nanoTime();
-        long delay = config.breaker().delay().toNanos();
-        return (int) breakerOpenedAt.values().stream().filter(opened -> now - opened < delay).count();
+        return (int) breakerOpenedAt.values().stream().filter(opened -> holdsBack(opened, now)).count();
+    }
+
+    /** Whether a breaker that opened at {@code opened} still holds messages back: for its delay. */
+    private boolean holdsBack(long opened, long now) {
+        return now - opened < config.breaker().delay().toNanos();
     }
 
     /** Only Meta's own failures open the breaker; a refusal of one message says nothing about the number. */
