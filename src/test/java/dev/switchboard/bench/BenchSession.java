@@ -2,31 +2,31 @@ package dev.switchboard.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
 /**
  * One benchmark chat session over a real WebSocket. It times each message from its (intended)
  * send to the {@code accepted} frame and to the reply, and checks the contract as it goes: one
  * accepted and one reply per message, replies in send order, effect seqs without gaps or repeats.
+ * Its socket lives on the load generator's one Vert.x event loop: the JDK's WebSocket client cost
+ * about as much CPU per message as the service it measured, on the same two cores.
  */
-final class BenchSession implements WebSocket.Listener {
+final class BenchSession {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final String key;
     private final Run run;
     private final Consumer<BenchSession> onReply;
-    private final StringBuilder partial = new StringBuilder();
     private WebSocket socket;
-    private CompletableFuture<?> lastSend = CompletableFuture.completedFuture(null);
     /** The server's ready frame: the socket listens, the first message may go. */
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
 
@@ -59,16 +59,29 @@ final class BenchSession implements WebSocket.Listener {
         this.onReply = onReply;
     }
 
-    static CompletableFuture<BenchSession> open(HttpClient http, URI base, String apiKey, String key, Run run,
-            Consumer<BenchSession> onReply) {
+    static CompletableFuture<BenchSession> open(Vertx vertx, WebSocketClient client, URI base, String apiKey,
+            String key, Run run, Consumer<BenchSession> onReply) {
         BenchSession session = new BenchSession(key, run, onReply);
-        return http.newWebSocketBuilder().header("Authorization", "Bearer " + apiKey)
-                .connectTimeout(Duration.ofSeconds(30))
-                .buildAsync(base.resolve("/ws/v1/chat/" + key), session)
-                .thenCompose(ws -> {
-                    session.socket = ws;
-                    return session.ready.thenApply(ignored -> session);
-                });
+        WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(base.getHost())
+                .setPort(base.getPort()).setURI("/ws/v1/chat/" + key).setConnectTimeout(30_000)
+                .addHeader("Authorization", "Bearer " + apiKey);
+        // connected from the event loop, so the handlers are in place before the server's ready frame
+        vertx.runOnContext(ignored -> client.connect(options).onComplete(connected -> {
+            if (connected.failed()) {
+                session.ready.completeExceptionally(connected.cause());
+                return;
+            }
+            WebSocket ws = connected.result();
+            session.socket = ws;
+            ws.textMessageHandler(session::onText);
+            ws.exceptionHandler(error -> {
+                run.error(key + ": socket error: " + error);
+                session.ready.completeExceptionally(error);
+            });
+            ws.closeHandler(ignored2 -> session.ready.completeExceptionally(
+                    new IllegalStateException("closed before ready: " + ws.closeStatusCode())));
+        }));
+        return session.ready.thenApply(ignored -> session);
     }
 
     /** Sends the next message; latency is measured from {@code intendedStartNanos}. */
@@ -79,42 +92,17 @@ final class BenchSession implements WebSocket.Listener {
             byClientId.put(id, new Pending(id, intendedStartNanos, run.measuring(intendedStartNanos)));
             sent++;
         }
-        String frame = "{\"type\":\"message\",\"id\":\"" + id + "\",\"text\":\"hello " + id + "\"}";
-        synchronized (this) {
-            lastSend = lastSend.thenCompose(ignored -> socket.sendText(frame, true))
-                    .exceptionally(e -> {
-                        run.error(key + ": send failed: " + e);
-                        return null;
-                    });
+        // Vert.x queues writes from other threads on the socket's event loop, in order
+        socket.writeTextMessage("{\"type\":\"message\",\"id\":\"" + id + "\",\"text\":\"hello " + id + "\"}")
+                .onFailure(e -> run.error(key + ": send failed: " + e));
+    }
+
+    private void onText(String text) {
+        try {
+            handle(MAPPER.readTree(text));
+        } catch (Exception e) {
+            run.error(key + ": unreadable frame: " + text);
         }
-    }
-
-    @Override
-    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-        partial.append(data);
-        if (last) {
-            String text = partial.toString();
-            partial.setLength(0);
-            try {
-                handle(MAPPER.readTree(text));
-            } catch (Exception e) {
-                run.error(key + ": unreadable frame: " + text);
-            }
-        }
-        webSocket.request(1);
-        return null;
-    }
-
-    @Override
-    public void onError(WebSocket webSocket, Throwable error) {
-        run.error(key + ": socket error: " + error);
-        ready.completeExceptionally(error);
-    }
-
-    @Override
-    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-        ready.completeExceptionally(new IllegalStateException("closed before ready: " + statusCode));
-        return null;
     }
 
     private void handle(JsonNode frame) {
@@ -183,9 +171,9 @@ final class BenchSession implements WebSocket.Listener {
 
     void close() {
         try {
-            socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").get();
+            socket.close((short) 1000, "done").toCompletionStage().toCompletableFuture().get();
         } catch (Exception e) {
-            socket.abort();
+            run.error(key + ": close failed: " + e);
         }
     }
 }

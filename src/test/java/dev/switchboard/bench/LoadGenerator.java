@@ -3,8 +3,11 @@ package dev.switchboard.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -57,11 +59,10 @@ public final class LoadGenerator {
         }
 
         Run run = new Run();
-        HttpClient http = HttpClient.newBuilder()
-                .executor(Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors())))
-                .build();
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+        WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(sessions));
         long[] endOfSending = {Long.MAX_VALUE};
-        List<BenchSession> all = connect(http, base, apiKey, prefix, sessions, run,
+        List<BenchSession> all = connect(vertx, client, base, apiKey, prefix, sessions, run,
                 mode.equals("closed") ? s -> {
                     long now = System.nanoTime();
                     if (now < endOfSending[0]) {
@@ -113,14 +114,14 @@ public final class LoadGenerator {
         System.exit(run.errorCount() == 0 ? 0 : 2);
     }
 
-    private static List<BenchSession> connect(HttpClient http, URI base, String apiKey, String prefix, int count,
+    private static List<BenchSession> connect(Vertx vertx, WebSocketClient client, URI base, String apiKey, String prefix, int count,
             Run run, java.util.function.Consumer<BenchSession> onReply) {
         List<BenchSession> sessions = new ArrayList<>(count);
         int batch = 250;
         for (int from = 0; from < count; from += batch) {
             List<CompletableFuture<BenchSession>> opening = new ArrayList<>();
             for (int i = from; i < Math.min(count, from + batch); i++) {
-                opening.add(BenchSession.open(http, base, apiKey, prefix + "-" + i, run, onReply));
+                opening.add(BenchSession.open(vertx, client, base, apiKey, prefix + "-" + i, run, onReply));
             }
             opening.forEach(f -> sessions.add(f.join()));
         }
