@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongConsumer;
 import org.jboss.logging.Logger;
 
 /**
@@ -84,7 +85,8 @@ public class EffectRunner {
             Lane lane = new Lane(committed.sessionId(), channel);
             lanes.submit(channel, committed.sessionId(), () -> {
                 if (!retrying.contains(lane)) {
-                    deliverInOrder(effects, swept ? committedAt + laneDeadlineNanos : Long.MAX_VALUE);
+                    long deadline = swept ? committedAt + laneDeadlineNanos : Long.MAX_VALUE;
+                    deliverInOrder(effects, deadline, sentMarker::markSent);
                 }
             });
         });
@@ -104,25 +106,33 @@ public class EffectRunner {
         }
     }
 
-    /** One claim of due effects, delivered lane by lane; returns how many were claimed. */
+    /**
+     * One claim of due effects, delivered lane by lane; returns how many were claimed. What it delivered
+     * is marked sent before it returns, not by the background marker: the next claim takes a session's
+     * next effect only once the one before it is sent, so a mark still queued would stall the drain.
+     */
     private int sweepOnce() {
         List<Effect> claimed = store.claimDue(config.sweepBatch(), config.claimLease());
+        List<Long> sent = new ArrayList<>(claimed.size());
         List<Effect> sessionRun = new ArrayList<>();
         for (Effect effect : claimed) {
             if (!sessionRun.isEmpty() && !Lane.of(sessionRun.get(0)).equals(Lane.of(effect))) {
-                finishSweepRun(sessionRun);
+                finishSweepRun(sessionRun, sent);
                 sessionRun = new ArrayList<>();
             }
             sessionRun.add(effect);
         }
         if (!sessionRun.isEmpty()) {
-            finishSweepRun(sessionRun);
+            finishSweepRun(sessionRun, sent);
+        }
+        if (!sent.isEmpty()) {
+            store.markSent(sent);
         }
         return claimed.size();
     }
 
-    private void finishSweepRun(List<Effect> run) {
-        if (deliverInOrder(run, Long.MAX_VALUE)) {
+    private void finishSweepRun(List<Effect> run, List<Long> sent) {
+        if (deliverInOrder(run, Long.MAX_VALUE, sent::add)) {
             retrying.remove(Lane.of(run.get(0)));
         }
     }
@@ -132,7 +142,7 @@ public class EffectRunner {
      * A lane stops at {@code deadline} (half the lease of effects the sweep would claim): what is left
      * belongs to the sweep, and the session's later effects wait for it, to keep their order.
      */
-    private boolean deliverInOrder(List<Effect> effects, long deadline) {
+    private boolean deliverInOrder(List<Effect> effects, long deadline, LongConsumer sent) {
         for (Effect effect : effects) {
             if (deadline != Long.MAX_VALUE && System.nanoTime() - deadline > 0) {
                 retrying.add(Lane.of(effect));
@@ -151,7 +161,7 @@ public class EffectRunner {
             try (Scope ignored = span.makeCurrent()) {
                 DeliveryOutcome outcome = delivery.deliver(effect);
                 if (outcome == DeliveryOutcome.DELIVERED) {
-                    sentMarker.markSent(effect.id());
+                    sent.accept(effect.id());
                 }
                 metrics.counter("switchboard.outbox.deliveries", "channel", effect.address().channel(),
                         "outcome", outcome.name().toLowerCase()).increment();
