@@ -67,6 +67,12 @@ class ConversationStore {
     }
 
     /**
+     * How finely last activity is kept: a touch within this of the last one leaves the indexed
+     * {@code last_activity_at} as it is, so that the update is HOT and writes no index entries (ADR 0024).
+     */
+    static final String TOUCH_GRANULARITY = "interval '1 second'";
+
+    /**
      * {@link #touchCurrent} as statements of a pipeline, one per session (its plan is the same for any
      * number of sessions). The caller holds the sessions' row locks, which every writer of a
      * conversation takes first, so the rows' lock order does not matter.
@@ -74,7 +80,8 @@ class ConversationStore {
     Supplier<Map<Long, Found>> touchIn(Pipeline pipeline, Map<Long, SessionAddress> addresses) {
         // the tracker needs only what the row itself says; fixed-width columns only, so that the pipeline
         // stays one round trip: the status as its place among the statuses, the channel the session's own
-        String sql = "UPDATE conversations SET last_activity_at = now() WHERE session_id = ? AND status <> "
+        String sql = "UPDATE conversations SET last_activity_at = CASE WHEN last_activity_at < now() - "
+                + TOUCH_GRANULARITY + " THEN now() ELSE last_activity_at END WHERE session_id = ? AND status <> "
                 + ConversationStatus.RESOLVED.literal() + " RETURNING id, " + STATUS_PLACE + ", customer_id, "
                 + "assignee_id, first_seq, created_at, handed_off_at, first_human_reply_at, last_activity_at";
         List<Supplier<Found>> each = new ArrayList<>(addresses.size());
