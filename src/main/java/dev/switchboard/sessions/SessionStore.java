@@ -336,7 +336,7 @@ public class SessionStore {
     /**
      * Sessions after {@code afterId} whose processing cursor is behind their last inbound event. No
      * index serves the condition (one would make every message's updates of the row non-HOT, ADR
-     * 0024): this walks the table in id order, a few times a minute.
+     * 0024): this walks the table in id order, every few seconds (the recovery sweep).
      */
     @Transactional
     public List<Long> behind(long afterId, int limit) {
