@@ -49,6 +49,12 @@ if minimal_tps == minimal_tps:
     rows.append(("1. baseline against the minimal-schema baseline (msg/s)", base_tps, minimal_tps,
                  base_tps / minimal_tps, "report: the schema's own cost"))
 
+wal = median(extra.get("wal_per_message", []))
+base_wal = median(extra.get("baseline_wal_per_message", []))
+if wal == wal and base_wal == base_wal:
+    rows.append(("1. WAL written per message, closed loop (bytes)", wal, base_wal, wal / base_wal,
+                 "report: the work, whatever the machine's speed"))
+
 for rate, checks in ((50, [("replyMs", "p50", 3.0)]), (500, [("acceptedMs", "p99", 10.0), ("replyMs", "p99", 15.0)])):
     r = by(f"open-{rate}")
     b50, b99 = pgbench_latency(rate)

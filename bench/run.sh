@@ -36,6 +36,12 @@ CP="target/test-classes:$(cat target/bench.classpath)"
 BENCH_JAVA=(java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx2g -cp "$CP")
 loadgen() { "${BENCH_JAVA[@]}" dev.switchboard.bench.LoadGenerator --url "http://localhost:$PORT" --out "$JSONL" "$@" >/dev/null; }
 
+wal_lsn() { $PSQL -d postgres -c "SELECT pg_current_wal_lsn()"; }
+# bytes of WAL between two positions per unit of work: a figure of the work done, which the speed of a
+# shared machine does not move
+wal_per() { $PSQL -d postgres -c "SELECT round(pg_wal_lsn_diff('$2', '$1') / $3)"; }
+appended() { curl -sf "localhost:$PORT/q/metrics" | awk '/^switchboard_events_appended_total/ {print int($2)}'; }
+
 fresh_db() {
   $PSQL -d postgres -c "DROP DATABASE IF EXISTS $DB" >/dev/null
   $PSQL -d postgres -c "CREATE DATABASE $DB" >/dev/null
@@ -77,10 +83,14 @@ PGOPTIONS="-c search_path=baseline" $PSQL -d $DB -f src/main/resources/db/migrat
 PGOPTIONS="-c search_path=baseline" $PSQL -d $DB -f src/main/resources/db/migration/V21__sessions_hot_updates.sql >/dev/null
 PGOPTIONS="-c search_path=baseline" $PSQL -d $DB -v sessions=64 -f bench/baseline-setup.sql >/dev/null
 for i in $(seq 1 "$RUNS"); do
-  tps=$(PGOPTIONS="-c search_path=baseline" pgbench -h localhost -U postgres -n -c 64 -j 2 -T "$SECS" \
-        -f bench/baseline.sql $DB 2>/dev/null | sed -n 's/^tps = \([0-9.]*\).*/\1/p')
+  lsn=$(wal_lsn)
+  result=$(PGOPTIONS="-c search_path=baseline" pgbench -h localhost -U postgres -n -c 64 -j 2 -T "$SECS" \
+        -f bench/baseline.sql $DB 2>/dev/null)
+  tps=$(echo "$result" | sed -n 's/^tps = \([0-9.]*\).*/\1/p')
+  done_tx=$(echo "$result" | sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p')
   echo "  baseline run $i: $tps messages/s" >&2
   note baseline_tps "$tps"
+  note baseline_wal_per_message "$(wal_per "$lsn" "$(wal_lsn)" "$done_tx")"
 done
 log "minimal baseline: the same three transactions on the smallest schema, $RUNS x ${SECS}s"
 $PSQL -d $DB -c "CREATE SCHEMA minimal" >/dev/null
@@ -112,7 +122,9 @@ WARM=${BENCH_WARMUP_SECONDS:-120}
 log "throughput: closed loop, 64 sessions (${WARM}s of warm-up, then $RUNS x ${SECS}s)"
 loadgen --key "$KEY" --mode closed --sessions 64 --warmup "$WARM" --duration 5 --label warmup
 for i in $(seq 1 "$RUNS"); do
+  lsn=$(wal_lsn); before=$(appended)
   loadgen --key "$KEY" --mode closed --sessions 64 --warmup 3 --duration "$SECS" --label closed-64
+  note wal_per_message "$(wal_per "$lsn" "$(wal_lsn)" "$(( $(appended) - before ))")"
 done
 
 log "latency: open loop over 64 sessions at $RATES messages/s"
