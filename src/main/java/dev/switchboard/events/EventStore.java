@@ -30,7 +30,9 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
+import org.postgresql.util.PSQLException;
 
 /**
  * The append-only event log. Inbound messages get a gapless per-session seq assigned in the same
@@ -48,6 +50,9 @@ public class EventStore {
     private final Counter duplicateCounter;
     private final GroupCommitter<AppendRequest, AppendResult> appender;
     private final LogClock clock;
+    private final String appendSql;
+    /** The unique constraint a repeated client message id violates. */
+    private static final String CLIENT_ID_CONSTRAINT = "events_client_msg_id";
 
     private record AppendRequest(SessionAddress address, String clientMsgId, String text, String correlationId,
             String traceParent) {
@@ -60,6 +65,7 @@ public class EventStore {
                 Comparator.comparing(AppendRequest::address, SessionAddress.LOCK_ORDER), registry));
         this.dataSource = dataSource;
         this.sessions = sessions;
+        this.appendSql = appendSql(sessions.inboundReservation());
         this.mapper = mapper;
         this.appended = appended;
         this.appendedCounter = Counter.builder("switchboard.events.appended")
@@ -143,20 +149,19 @@ public class EventStore {
         }
     }
 
-    /** Appends a batch of messages in ONE transaction; any duplicate client id fails the whole batch. */
+    /**
+     * Appends a batch of messages in ONE transaction and one round trip, its commit included; any
+     * duplicate client id fails the whole batch.
+     */
     private List<AppendResult> appendAll(List<AppendRequest> requests) {
-        return QuarkusTransaction.requiringNew().call(() -> insertInbound(requests.stream()
-                .map(r -> new Inbound(r.address(), EventTypes.USER_MESSAGE, r.clientMsgId(), payload(r.text()),
-                        r.correlationId(), r.traceParent()))
-                .toList()));
+        return QuarkusTransaction.requiringNew().call(() -> insertInbound(requests.stream().map(this::inbound).toList(),
+                true));
     }
 
     /** Appends one message in its own transaction; a duplicate client id returns the original event. */
     private AppendResult appendOne(AppendRequest r) {
         try {
-            return QuarkusTransaction.requiringNew().call(() -> insertInbound(List.of(new Inbound(r.address(),
-                    EventTypes.USER_MESSAGE, r.clientMsgId(), payload(r.text()), r.correlationId(), r.traceParent()))))
-                    .get(0);
+            return QuarkusTransaction.requiringNew().call(() -> insertInbound(List.of(inbound(r)), true)).get(0);
         } catch (DuplicateClientId duplicate) {
             return duplicateOf(QuarkusTransaction.requiringNew().call(
                     () -> findByClientIdInTransaction(r.address(), r.clientMsgId())), r.clientMsgId());
@@ -169,6 +174,11 @@ public class EventStore {
         StoredEvent event = original
                 .orElseThrow(() -> new IllegalStateException("the event of a duplicate client id vanished"));
         return new AppendResult(event.sessionId(), event.seq(), true);
+    }
+
+    private Inbound inbound(AppendRequest r) {
+        return new Inbound(r.address(), EventTypes.USER_MESSAGE, r.clientMsgId(), payload(r.text()), r.correlationId(),
+                r.traceParent());
     }
 
     private ObjectNode payload(String text) {
@@ -198,54 +208,115 @@ public class EventStore {
     private AppendResult insertInbound(SessionAddress address, String type, String clientMsgId, ObjectNode payload,
             String correlationId) {
         return insertInbound(List.of(new Inbound(address, type, clientMsgId, payload, correlationId,
-                Traces.currentParent()))).get(0);
+                Traces.currentParent())), false).get(0);
     }
 
     private record Inbound(SessionAddress address, String type, String clientMsgId, ObjectNode payload,
             String correlationId, String traceParent) {
     }
 
-    /** Reserves seqs for and inserts inbound events, each step one round trip; a repeated client id fails them all. */
-    private List<AppendResult> insertInbound(List<Inbound> inbound) {
-        List<SessionStore.Slot> slots = sessions.reserveInboundSeqs(inbound.stream().map(Inbound::address).toList());
-        String sql = """
-                INSERT INTO events (tenant_id, session_id, seq, type, payload, client_msg_id, correlation_id, created_at,
-                                    trace_parent)
-                VALUES (?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?)
-                ON CONFLICT (session_id, client_msg_id) DO NOTHING""";
+    /**
+     * Reserves seqs for and inserts inbound events in one statement, and with {@code commits} commits
+     * the transaction in the same round trip (ADR 0025); a repeated client id fails them all.
+     */
+    private List<AppendResult> insertInbound(List<Inbound> inbound, boolean commits) {
+        List<Object> tenants = new ArrayList<>(inbound.size());
+        List<String> channels = new ArrayList<>(inbound.size());
+        List<String> keys = new ArrayList<>(inbound.size());
+        List<String> types = new ArrayList<>(inbound.size());
+        List<String> payloads = new ArrayList<>(inbound.size());
+        List<String> clientMsgIds = new ArrayList<>(inbound.size());
+        List<String> correlationIds = new ArrayList<>(inbound.size());
+        List<String> traceParents = new ArrayList<>(inbound.size());
+        for (Inbound event : inbound) {
+            tenants.add(event.address().tenant().value());
+            channels.add(event.address().channel());
+            keys.add(event.address().key());
+            types.add(event.type());
+            payloads.add(json(event.payload()));
+            clientMsgIds.add(event.clientMsgId());
+            correlationIds.add(event.correlationId());
+            traceParents.add(event.traceParent());
+        }
         Instant now = clock.now();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < inbound.size(); i++) {
-                Inbound event = inbound.get(i);
-                ps.setObject(1, event.address().tenant().value());
-                ps.setLong(2, slots.get(i).sessionId());
-                ps.setLong(3, slots.get(i).seq());
-                ps.setString(4, event.type());
-                ps.setString(5, json(event.payload()));
-                ps.setString(6, event.clientMsgId());
-                ps.setString(7, event.correlationId());
-                ps.setTimestamp(8, Timestamp.from(now));
-                ps.setString(9, event.traceParent());
-                ps.addBatch();
+        Pipeline pipeline = new Pipeline();
+        Supplier<List<Slot>> placed = pipeline.add(appendSql,
+                arguments -> arguments.array("uuid", tenants).array("text", channels).array("text", keys)
+                        .array("text", types).array("text", payloads).array("text", clientMsgIds)
+                        .array("text", correlationIds).array("text", traceParents).timestamp(Timestamp.from(now)),
+                (rows, count) -> {
+                    List<Slot> slots = new ArrayList<>(inbound.size());
+                    while (rows.next()) {
+                        slots.add(new Slot(rows.getLong(1), rows.getLong(2), rows.getLong(3)));
+                    }
+                    return slots;
+                });
+        try {
+            if (commits) {
+                pipeline.runAndCommit(dataSource);
+            } else {
+                pipeline.run(dataSource);
             }
-            for (int count : ps.executeBatch()) {
-                if (count == 0) {
-                    throw new DuplicateClientId();
-                }
+        } catch (IllegalStateException e) {
+            if (e.getCause() instanceof PSQLException sql && sql.getServerErrorMessage() != null
+                    && CLIENT_ID_CONSTRAINT.equals(sql.getServerErrorMessage().getConstraint())) {
+                throw new DuplicateClientId();
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("could not append " + inbound.size() + " events", e);
+            throw new IllegalStateException("could not append " + inbound.size() + " events", e.getCause());
+        }
+        List<Slot> slots = placed.get();
+        if (slots.size() != inbound.size()) {
+            throw new IllegalStateException("placed " + slots.size() + " of " + inbound.size() + " events");
         }
         List<AppendResult> results = new ArrayList<>(inbound.size());
         for (int i = 0; i < inbound.size(); i++) {
             Inbound event = inbound.get(i);
-            SessionStore.Slot slot = slots.get(i);
+            Slot slot = slots.get(i);
             appendedCounter.increment();
             appended.fire(new EventAppended(new StoredEvent(slot.sessionId(), slot.seq(), event.type(), event.payload(),
                     event.clientMsgId(), event.correlationId(), now, event.traceParent()), slot.priorInboundSeq()));
             results.add(new AppendResult(slot.sessionId(), slot.seq(), false));
         }
         return results;
+    }
+
+    /** Where an inbound event was placed in its session's log, and the session's inbound seq before it. */
+    private record Slot(long sessionId, long seq, long priorInboundSeq) {
+    }
+
+    /**
+     * The append of inbound events: k-th of a session's n events in the statement gets the k-th of
+     * the n seqs reserved for them, in the order given. Its result (fixed-width columns only) is one
+     * row per event, in that order.
+     */
+    private static String appendSql(String inboundReservation) {
+        return """
+                WITH input AS (
+                    SELECT * FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+                                         ?::text[])
+                           WITH ORDINALITY AS i(tenant_id, channel, external_key, type, payload, client_msg_id,
+                                                correlation_id, trace_parent, ord)
+                ), numbered AS (
+                    SELECT i.*, row_number() OVER same_session AS k, count(*) OVER same_session AS n,
+                           min(ord) OVER same_session AS first_ord
+                      FROM input i
+                    WINDOW same_session AS (PARTITION BY tenant_id, channel, external_key ORDER BY ord
+                                            ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
+                ), need AS (
+                    SELECT tenant_id, channel, external_key, n, first_ord FROM numbered WHERE k = 1
+                ), reserved AS (
+                %s
+                ), placed AS (
+                    SELECT e.*, r.id AS session_id, r.last_seq - e.n + e.k AS seq,
+                           CASE WHEN e.k = 1 THEN r.prior_inbound_seq ELSE r.last_seq - e.n + e.k - 1 END AS prior
+                      FROM numbered e JOIN reserved r USING (tenant_id, channel, external_key)
+                ), inserted AS (
+                    INSERT INTO events (tenant_id, session_id, seq, type, payload, client_msg_id, correlation_id,
+                                        created_at, trace_parent)
+                    SELECT tenant_id, session_id, seq, type, payload::jsonb, client_msg_id, correlation_id, ?, trace_parent
+                      FROM placed
+                )
+                SELECT session_id, seq, prior FROM placed ORDER BY ord""".formatted(inboundReservation);
     }
 
     /** Writes events derived from processing, at seqs the caller reserved, in the caller's transaction. */

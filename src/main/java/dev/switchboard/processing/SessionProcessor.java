@@ -363,10 +363,10 @@ public class SessionProcessor {
     }
 
     /**
-     * State, cursor, derived events and effects of each outcome (of different sessions), joining the
-     * caller's transaction in two round trips for all of them, and its commit: first the fence, the
+     * State, cursor, derived events and effects of each outcome (of different sessions), in the
+     * transaction the caller began for them and two round trips for all of them: first the fence, the
      * sessions' rows and what the followers read under their locks; then the derived events, the
-     * effects and what the followers write.
+     * effects, what the followers write and the transaction's commit.
      */
     private List<SessionState> write(List<Outcome> outcomes) {
         Pipeline first = new Pipeline();
@@ -408,7 +408,7 @@ public class SessionProcessor {
         outbox.recordIn(second, effects);
         ProcessingCommitted processed = new ProcessingCommitted(processedEvents);
         followups.forEach(f -> f.follow(processed, second));
-        second.run(dataSource);
+        second.runAndCommit(dataSource);
         return next;
     }
 

@@ -11,7 +11,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,65 +43,30 @@ public class SessionStore {
         this.initialChecksum = checksum.of(INITIAL_STATE, checksum.canonicalJson(Map.of()), 0);
     }
 
-    /**
-     * Where a new inbound event was placed in a session's log, and the seq of the inbound event
-     * before it (0 for the first).
-     */
-    public record Slot(long sessionId, long seq, long priorInboundSeq) {
-    }
-
     /** The seqs a processing commit reserved: derived events start at firstEventSeq, effects at firstEffectSeq. */
     public record Committed(SessionState state, long firstEventSeq, long firstEffectSeq) {
     }
 
     /**
-     * Creates the session on its first message or locks its row, and reserves the next seq for an
-     * inbound event. The row lock serialises appends to one session until the transaction ends.
+     * The seq reservation of inbound appends, as a data-modifying CTE of the appender's one statement
+     * (ADR 0025). It reads {@code need(tenant_id, channel, external_key, n, first_ord)}, n inbound
+     * events for each address, creates each session on its first message or locks its row, in
+     * {@code first_ord} order (the lock order), and reserves its next n seqs. It yields {@code id,
+     * tenant_id, channel, external_key}, {@code last_seq} (the last seq reserved) and
+     * {@code prior_inbound_seq} (the session's last inbound seq before them, 0 for a new session).
+     * The row locks serialise appends to one session until the transaction ends.
      */
-    @Transactional
-    public Slot reserveInboundSeq(SessionAddress address) {
-        return reserveInboundSeqs(List.of(address)).get(0);
-    }
-
-    /**
-     * {@link #reserveInboundSeq} for several addresses in one round trip (a JDBC batch, run in list
-     * order, so the rows are locked in the caller's order); an address may repeat.
-     */
-    @Transactional(Transactional.TxType.MANDATORY)
-    public List<Slot> reserveInboundSeqs(List<SessionAddress> addresses) {
-        String sql = """
+    public String inboundReservation() {
+        return """
                 INSERT INTO sessions (tenant_id, channel, external_key, state, data, checksum, last_seq, last_inbound_seq)
-                VALUES (?, ?, ?, ?, '{}'::jsonb, ?, 1, 1)
+                SELECT tenant_id, channel, external_key, '%s', '{}'::jsonb, '%s', n, n FROM need ORDER BY first_ord
                 ON CONFLICT (tenant_id, channel, external_key) DO UPDATE
-                   SET last_seq = sessions.last_seq + 1,
-                       last_inbound_seq = sessions.last_seq + 1,
+                   SET last_seq = sessions.last_seq + excluded.last_seq,
+                       last_inbound_seq = sessions.last_seq + excluded.last_seq,
                        prior_inbound_seq = sessions.last_inbound_seq,
                        last_activity_at = now()
-                RETURNING id, last_seq, prior_inbound_seq""";
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
-            for (SessionAddress address : addresses) {
-                ps.setObject(1, address.tenant().value());
-                ps.setString(2, address.channel());
-                ps.setString(3, address.key());
-                ps.setString(4, INITIAL_STATE);
-                ps.setString(5, initialChecksum);
-                ps.addBatch();
-            }
-            ps.executeBatch();
-            List<Slot> slots = new ArrayList<>(addresses.size());
-            try (ResultSet rs = ps.getGeneratedKeys()) {
-                while (rs.next()) {
-                    slots.add(new Slot(rs.getLong(1), rs.getLong(2), rs.getLong(3)));
-                }
-            }
-            if (slots.size() != addresses.size()) {
-                throw new IllegalStateException("reserved " + slots.size() + " seqs for " + addresses.size() + " events");
-            }
-            return slots;
-        } catch (SQLException e) {
-            throw new IllegalStateException("could not reserve event seqs for " + addresses.size() + " events", e);
-        }
+                RETURNING id, tenant_id, channel, external_key, last_seq, prior_inbound_seq""".formatted(INITIAL_STATE,
+                initialChecksum);
     }
 
     /** Reserves seqs for events that need no processing (audit records such as errors). */

@@ -81,6 +81,25 @@ public final class Pipeline {
 
     /** Sends every statement in one round trip on the transaction's connection and reads their results. */
     public void run(DataSource dataSource) {
+        run(dataSource, false);
+    }
+
+    /**
+     * Runs the pipeline as the last work of its transaction, with the transaction's COMMIT as its last
+     * statement: the commit costs no round trip of its own. The transaction manager's commit that
+     * follows finds the connection outside a transaction and sends nothing (pgjdbc sends no COMMIT
+     * then); if a statement fails, the COMMIT does not run and the transaction rolls back as before.
+     * Nothing may use the transaction's connection afterwards, or it would run in a transaction of
+     * its own (ADR 0025). What {@link #afterRun} registered runs once committed; events it fires for
+     * after the transaction are still delivered by the transaction manager.
+     */
+    public void runAndCommit(DataSource dataSource) {
+        add("COMMIT", arguments -> {
+        }, (rows, count) -> null);
+        run(dataSource, true);
+    }
+
+    private void run(DataSource dataSource, boolean commits) {
         if (ran) {
             throw new IllegalStateException("the pipeline has run");
         }
@@ -91,6 +110,9 @@ public final class Pipeline {
                 sql.append(sql.isEmpty() ? "" : ";\n").append(step.sql());
             }
             try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                if (commits && c.getAutoCommit()) {
+                    throw new IllegalStateException("a pipeline that commits runs inside a transaction");
+                }
                 Arguments arguments = new Arguments(c, ps);
                 for (Step<?> step : steps) {
                     step.binder().bind(arguments);

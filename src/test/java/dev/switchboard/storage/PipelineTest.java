@@ -18,9 +18,12 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
+import org.postgresql.core.BaseConnection;
+import org.postgresql.core.TransactionState;
 
 /**
  * Statements of one pipeline run in the order they were added, in the caller's transaction, each
@@ -133,6 +136,68 @@ class PipelineTest {
         QuarkusTransaction.requiringNew().run(() -> pipeline.run(dataSource));
         assertThrows(IllegalStateException.class, () -> pipeline.add("SELECT 1", a -> { }, (rows, count) -> null));
         assertThrows(IllegalStateException.class, () -> pipeline.run(dataSource));
+    }
+
+    @Test
+    void aPipelineThatCommitsHasCommittedWhenItReturns() {
+        String tag = UUID.randomUUID().toString();
+        QuarkusTransaction.requiringNew().run(() -> execute(COMMITS_TABLE));
+        List<Object> seen = QuarkusTransaction.requiringNew().call(() -> {
+            Pipeline pipeline = new Pipeline();
+            pipeline.add("INSERT INTO pipeline_commits VALUES (?)", a -> a.string(tag), (rows, count) -> count);
+            pipeline.runAndCommit(dataSource);
+            // still inside the transaction the manager has yet to commit: another one already sees the row
+            long elsewhere = QuarkusTransaction.requiringNew().call(() -> rowsTagged(tag));
+            return List.of(elsewhere, transactionState());
+        });
+        assertEquals(List.of(1L, TransactionState.IDLE), seen, "committed in the pipeline's round trip");
+        assertEquals(1L, QuarkusTransaction.requiringNew().call(() -> rowsTagged(tag)), "and the manager's commit is harmless");
+    }
+
+    @Test
+    void aPipelineThatFailsBeforeItsCommitCommitsNothing() {
+        String tag = UUID.randomUUID().toString();
+        QuarkusTransaction.requiringNew().run(() -> execute(COMMITS_TABLE));
+        assertThrows(IllegalStateException.class, () -> QuarkusTransaction.requiringNew().run(() -> {
+            Pipeline pipeline = new Pipeline();
+            pipeline.add("INSERT INTO pipeline_commits VALUES (?)", a -> a.string(tag), (rows, count) -> count);
+            pipeline.add("SELECT 1 / (? - 1)", a -> a.number(1), (rows, count) -> null);
+            pipeline.runAndCommit(dataSource);
+        }));
+        assertEquals(0L, QuarkusTransaction.requiringNew().call(() -> rowsTagged(tag)));
+    }
+
+    @Test
+    void aPipelineThatCommitsIsRefusedOutsideATransaction() {
+        String tag = UUID.randomUUID().toString();
+        QuarkusTransaction.requiringNew().run(() -> execute(COMMITS_TABLE));
+        Pipeline pipeline = new Pipeline();
+        pipeline.add("INSERT INTO pipeline_commits VALUES (?)", a -> a.string(tag), (rows, count) -> count);
+        assertThrows(IllegalStateException.class, () -> pipeline.runAndCommit(dataSource));
+        assertEquals(0L, QuarkusTransaction.requiringNew().call(() -> rowsTagged(tag)), "nothing was sent");
+    }
+
+    private static final String COMMITS_TABLE = "CREATE TABLE IF NOT EXISTS pipeline_commits (tag text)";
+
+    private long rowsTagged(String tag) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM pipeline_commits WHERE tag = ?")) {
+            ps.setString(1, tag);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private TransactionState transactionState() {
+        try (Connection c = dataSource.getConnection()) {
+            return c.unwrap(BaseConnection.class).getTransactionState();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private void execute(String sql) {
