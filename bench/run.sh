@@ -79,8 +79,11 @@ log "baseline: pgbench, same writes per message, 64 clients, $RUNS x ${SECS}s"
 fresh_db
 $PSQL -d $DB -c "CREATE SCHEMA baseline" >/dev/null
 PGOPTIONS="-c search_path=baseline" $PSQL -d $DB -f src/main/resources/db/migration/V1__core.sql >/dev/null
-# the service's sessions table has no index on the processing cursor since V21: the baseline's neither
-PGOPTIONS="-c search_path=baseline" $PSQL -d $DB -f src/main/resources/db/migration/V21__sessions_hot_updates.sql >/dev/null
+# the baseline keeps the service's indexes: none on the processing cursor since V21, and since V22
+# no entry for an event without a client id
+for migration in V21__sessions_hot_updates V22__client_ids_indexed_where_present; do
+  PGOPTIONS="-c search_path=baseline" $PSQL -d $DB -f src/main/resources/db/migration/$migration.sql >/dev/null
+done
 PGOPTIONS="-c search_path=baseline" $PSQL -d $DB -v sessions=64 -f bench/baseline-setup.sql >/dev/null
 for i in $(seq 1 "$RUNS"); do
   lsn=$(wal_lsn)
