@@ -262,7 +262,7 @@ public class EventStore {
                     && CLIENT_ID_CONSTRAINT.equals(sql.getServerErrorMessage().getConstraint())) {
                 throw new DuplicateClientId();
             }
-            throw new IllegalStateException("could not append " + inbound.size() + " events", e.getCause());
+            throw new IllegalStateException("could not append " + inbound.size() + " events", e);
         }
         List<Slot> slots = placed.get();
         if (slots.size() != inbound.size()) {
