@@ -74,7 +74,10 @@ public class EventStore {
                 .description("Inbound messages recognised as retries by their client id").register(registry);
     }
 
-    /** Thrown inside the append transaction to roll back the seq reservation of a duplicate. */
+    /**
+     * The append's statement met a repeated client id, so it failed whole and reserved nothing; inside
+     * a caller's transaction the savepoint is rolled back to, and the original event is looked up.
+     */
     private static final class DuplicateClientId extends RuntimeException {
         DuplicateClientId() {
             super(null, null, false, false);
