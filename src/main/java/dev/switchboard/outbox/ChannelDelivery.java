@@ -17,4 +17,13 @@ public interface ChannelDelivery {
     default boolean clientResumes() {
         return false;
     }
+
+    /**
+     * True for channels whose {@link #deliver} only hands the effect to a bounded in-memory queue and
+     * never waits (a web socket's send queue): they are delivered on the thread that committed them,
+     * without a hop to a delivery lane (ADR 0026). A channel that calls out, or may wait, says false.
+     */
+    default boolean neverWaits() {
+        return false;
+    }
 }

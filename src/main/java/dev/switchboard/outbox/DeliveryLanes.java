@@ -12,11 +12,12 @@ import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
- * Where committed effects are delivered: for each channel a few single-thread lanes, a session always
- * on the same one (so its effects go out in seq order). Delivery never runs on the thread that
- * committed them: that thread holds a group commit's lock, and a slow recipient must not hold back
- * every session's commits. Channels have lanes of their own, so a slow outside API (WhatsApp's
- * timeouts) never holds back web chat replies.
+ * Where committed effects of channels that may wait are delivered: for each channel a few single-thread
+ * lanes, a session always on the same one (so its effects go out in seq order). Such a delivery never
+ * runs on the thread that committed them: that thread holds a group commit's lock, and a slow recipient
+ * must not hold back every session's commits. Channels have lanes of their own, so a slow outside API
+ * (WhatsApp's timeouts) never holds back another channel. A channel that never waits (web chat's
+ * bounded send queues) has no lanes: its effects are queued on the committing thread (ADR 0026).
  */
 @ApplicationScoped
 class DeliveryLanes {

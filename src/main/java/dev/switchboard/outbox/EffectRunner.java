@@ -66,7 +66,7 @@ public class EffectRunner {
 
     /**
      * Runs on the committing thread (a group-commit writer, or a caller that wrote its own request):
-     * hands the effects to their lane and returns.
+     * delivers the effects of channels that never wait right here, and hands the others to their lane.
      */
     void onCommitted(@Observes(during = TransactionPhase.AFTER_SUCCESS) EffectsCommitted committed) {
         if (committed.effects().isEmpty()) {
@@ -83,13 +83,28 @@ public class EffectRunner {
             ChannelDelivery delivery = outbox.channel(channel);
             boolean swept = delivery == null || !delivery.clientResumes();
             Lane lane = new Lane(committed.sessionId(), channel);
-            lanes.submit(channel, committed.sessionId(), () -> {
+            Runnable deliver = () -> {
                 if (!retrying.contains(lane)) {
                     long deadline = swept ? committedAt + laneDeadlineNanos : Long.MAX_VALUE;
                     deliverInOrder(effects, deadline, sentMarker::markSent);
                 }
-            });
+            };
+            if (delivery != null && delivery.neverWaits()) {
+                deliverHere(committed.sessionId(), deliver);
+            } else {
+                lanes.submit(channel, committed.sessionId(), deliver);
+            }
         });
+    }
+
+    /** A delivery on the committing thread: whatever it throws stays here, as a lane's would. */
+    private static void deliverHere(long sessionId, Runnable deliver) {
+        try {
+            deliver.run();
+        } catch (RuntimeException e) {
+            // the effects stay in the table; the client's resume delivers them
+            LOG.warnf("delivery of session %d effects failed: %s", sessionId, e.getClass().getName());
+        }
     }
 
     /**

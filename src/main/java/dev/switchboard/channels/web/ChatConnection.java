@@ -22,12 +22,12 @@ import org.jboss.logging.Logger;
  * filled from the outbox table by a replay, so the client sees every effect after its resume point
  * exactly once and in seq order.
  *
- * <p>Nothing here blocks the thread that offers an effect (a delivery lane): the monitor is held
- * only to decide and to hand frames to the socket, never across a database read. A replay reads
- * the table on its own executor, page by page, and pauses while the client has more than a page of
- * frames unwritten. A client that falls more than {@code max-pending-frames} behind live traffic,
- * or makes no progress for {@code slow-client-timeout}, is closed with {@link #TOO_SLOW}; it resumes
- * with {@code ?afterSeq} when it is back, and nothing durable is lost.
+ * <p>Nothing here blocks the thread that offers an effect, the one that committed it (ADR 0026): the
+ * monitor is held only to decide and to hand frames to the socket, never across a database read. A
+ * replay reads the table on its own executor, page by page, and pauses while the client has more
+ * than a page of frames unwritten. A client that falls more than {@code max-pending-frames} behind
+ * live traffic, or makes no progress for {@code slow-client-timeout}, is closed with
+ * {@link #TOO_SLOW}; it resumes with {@code ?afterSeq} when it is back, and nothing durable is lost.
  */
 final class ChatConnection {
     private static final Logger LOG = Logger.getLogger(ChatConnection.class);
@@ -134,7 +134,7 @@ final class ChatConnection {
         return true;
     }
 
-    /** A live effect of this connection's session (from a delivery lane). Never blocks. */
+    /** A live effect of this connection's session (from the thread that committed it). Never blocks. */
     synchronized void offer(Effect effect) {
         sessionId = effect.sessionId();
         if (closing) {

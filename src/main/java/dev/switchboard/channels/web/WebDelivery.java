@@ -30,6 +30,12 @@ class WebDelivery implements ChannelDelivery {
         return true;
     }
 
+    /** {@link ChatConnection#offer} decides and queues the frame; it never waits for the client or the database. */
+    @Override
+    public boolean neverWaits() {
+        return true;
+    }
+
     @Override
     public DeliveryOutcome deliver(Effect effect) {
         Set<ChatConnection> connections = registry.forSession(effect.address());

@@ -117,7 +117,6 @@ class SlowClientTest {
                 + "FROM generate_series(?::bigint, ?::bigint) s", tenant.tenantId(), sessionId, first,
                 first + BACKLOG - 1);
         db.update("UPDATE sessions SET effect_seq = effect_seq + ? WHERE id = ?", BACKLOG, sessionId);
-        long last = first + BACKLOG - 1;
         double closedBefore = metrics.counter("switchboard.web.sockets.closed.too.slow").count();
 
         StalledClient stalled = StalledClient.connect(base, "backlog", tenant.apiKey(), 0);
@@ -138,9 +137,17 @@ class SlowClientTest {
                         }
                     }));
                 }
+                // and the stalled session itself is answered: its live reply is offered to the stalled socket
+                // on the thread that committed it, which must not wait for that socket either
+                given().contentType(ContentType.JSON).auth().oauth2(tenant.apiKey())
+                        .header("Idempotency-Key", UUID.randomUUID().toString())
+                        .body("{\"id\":\"m2\",\"text\":\"still there?\"}")
+                        .post("/api/v1/sessions/backlog/messages").then().statusCode(202);
                 for (Future<?> chat : chats) {
                     chat.get(60, TimeUnit.SECONDS);
                 }
+                Eventually.within(WAIT, "the stalled session answered", () -> db.count("SELECT count(*) FROM effects "
+                        + "WHERE session_id = ? AND seq > ?", sessionId, first + BACKLOG - 1) > 0);
             } finally {
                 pool.shutdownNow();
             }
@@ -152,6 +159,7 @@ class SlowClientTest {
         } finally {
             stalled.socket.abort();
         }
+        long last = db.count("SELECT effect_seq FROM sessions WHERE id = ?", sessionId);
         List<JsonNode> received = new ArrayList<>(stalled.frames);
         assertTrue(received.size() < BACKLOG, "the client fell behind: " + received.size());
         long expected = 1;
