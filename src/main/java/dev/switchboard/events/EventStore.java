@@ -30,6 +30,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.postgresql.util.PSQLException;
@@ -93,6 +94,17 @@ public class EventStore {
             String correlationId) {
         requireStorable(clientMsgId, text);
         return appender.submit(new AppendRequest(address, clientMsgId, text, correlationId, Traces.currentParent()));
+    }
+
+    /**
+     * {@link #appendUserMessage} without waiting: the text is checked now (and refused by a throw), the
+     * result completes once the event has committed, on the thread that committed it.
+     */
+    public CompletableFuture<AppendResult> appendUserMessageLater(SessionAddress address, String clientMsgId,
+            String text, String correlationId) {
+        requireStorable(clientMsgId, text);
+        return appender.submitAsync(new AppendRequest(address, clientMsgId, text, correlationId,
+                Traces.currentParent()));
     }
 
     /**

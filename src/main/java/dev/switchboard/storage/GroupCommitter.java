@@ -164,6 +164,17 @@ public final class GroupCommitter<Q, R> {
         }
     }
 
+    /**
+     * Queues the request for the writer and returns at once; the future completes on the thread that
+     * committed it (the writer), so what depends on it must be quick and must never block. For a
+     * caller that must not wait, such as an event loop: it never writes on the caller's thread.
+     */
+    public CompletableFuture<R> submitAsync(Q request) {
+        Pending<Q, R> pending = new Pending<>(request, new CompletableFuture<>(), System.nanoTime());
+        queue.add(pending);
+        return pending.result();
+    }
+
     private void run() {
         List<Pending<Q, R>> taken = new ArrayList<>(MAX_BATCH);
         while (true) {

@@ -79,6 +79,11 @@ public class IngressRateLimiter {
         }
     }
 
+    /** Whether a limit is set: only then does {@link #tryAcquire} ask Redis, and may wait. */
+    public boolean limits() {
+        return perSecond > 0;
+    }
+
     /** Empty if the tenant may send now; otherwise how long until it may. Blocks for at most 100 ms. */
     public Optional<Duration> tryAcquire(TenantId tenant) {
         if (perSecond <= 0) {

@@ -11,6 +11,7 @@ import io.quarkus.websockets.next.WebSocketConnection;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -182,15 +183,37 @@ final class ChatConnection {
         try {
             frame = appendThenFrame.get();
         } finally {
-            synchronized (this) {
-                if (frame != null) {
-                    write(frame);
-                }
-                if (--acksInFlight == 0) {
-                    while (!heldBack.isEmpty()) {
-                        emit(heldBack.poll());
-                    }
-                }
+            acknowledged(frame);
+        }
+    }
+
+    /**
+     * {@link #acknowledge} for an append that completes later, on another thread: the returned stage
+     * completes (as the append's did) once the frame is handed to the socket, and the replies held
+     * back meanwhile after it.
+     */
+    CompletionStage<Void> acknowledgeLater(Supplier<CompletionStage<String>> appendThenFrame) {
+        synchronized (this) {
+            acksInFlight++;
+        }
+        CompletionStage<String> frame;
+        try {
+            frame = appendThenFrame.get();
+        } catch (RuntimeException | Error e) {
+            acknowledged(null);
+            throw e;
+        }
+        return frame.whenComplete((written, failure) -> acknowledged(written)).thenApply(written -> null);
+    }
+
+    /** An append in flight ended: its frame (none when it failed) goes out, then what waited behind it. */
+    private synchronized void acknowledged(String frame) {
+        if (frame != null) {
+            write(frame);
+        }
+        if (--acksInFlight == 0) {
+            while (!heldBack.isEmpty()) {
+                emit(heldBack.poll());
             }
         }
     }

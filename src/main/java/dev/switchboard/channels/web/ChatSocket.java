@@ -20,10 +20,16 @@ import io.quarkus.websockets.next.OnOpen;
 import io.quarkus.websockets.next.OnTextMessage;
 import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.event.Event;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import org.jboss.logging.Logger;
 
 /**
@@ -96,34 +102,100 @@ public class ChatSocket {
                 + "delivering live from the last reply instead", null);
     }
 
+    /**
+     * A chat message goes to the appender from the event loop and is acknowledged on the thread that
+     * committed it, without a worker thread in between (ADR 0027); every other frame, a frame that
+     * overtook its socket's open callback and every frame of a rate-limited node run on a worker.
+     * Frames of one socket are handled one after the other, in order, either way.
+     */
     @OnTextMessage
-    public void message(String raw, WebSocketConnection socket) {
-        ChatConnection connection = registry.await(socket.id(), OPEN_WAIT);
-        if (connection == null) {
-            LOG.warnf("chat frame on socket %s, which never opened: dropped", socket.id());
-            return;
+    public Uni<Void> message(String raw, WebSocketConnection socket) {
+        ChatConnection connection = registry.find(socket.id());
+        if (connection == null || rateLimiter.limits()) {
+            return onWorker(() -> {
+                ChatConnection opened = registry.await(socket.id(), OPEN_WAIT);
+                if (opened == null) {
+                    LOG.warnf("chat frame on socket %s, which never opened: dropped", socket.id());
+                    return;
+                }
+                read(opened, raw).ifPresent(frame -> handle(opened, frame));
+            });
         }
-        ClientFrame frame;
+        Optional<ClientFrame> frame = read(connection, raw);
+        if (frame.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        if (frame.get() instanceof ClientFrame.Message m) {
+            return append(connection, m);
+        }
+        return onWorker(() -> handle(connection, frame.get()));
+    }
+
+    /** The frame, or empty when it was refused (with an error frame). */
+    private Optional<ClientFrame> read(ChatConnection connection, String raw) {
         try {
-            frame = reader.read(raw);
+            return Optional.of(reader.read(raw));
         } catch (FrameRejected rejected) {
             connection.sendFrame(frames.error(rejected.code(), rejected.getMessage(), rejected.clientId()));
-            return;
+            return Optional.empty();
         }
+    }
+
+    private static Uni<Void> onWorker(Runnable work) {
+        return Uni.createFrom().<Void>item(() -> {
+            work.run();
+            return null;
+        }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
+
+    /** Appends without waiting; the socket's next frame is handled once this one is acknowledged, on its loop. */
+    private Uni<Void> append(ChatConnection connection, ClientFrame.Message m) {
+        Context loop = Vertx.currentContext();
         // a chat message is ingest, like a POST: its span is the root of the trace its reply continues
+        Span span = traces.startChildOf(null, "chat message", SpanKind.SERVER);
+        CompletionStage<Void> acknowledged;
+        try (Scope ignored = span.makeCurrent()) {
+            acknowledged = connection.acknowledgeLater(() -> events.appendUserMessageLater(connection.address(), m.id(),
+                    m.text(), connection.correlationId()).thenApply(result -> frames.accepted(m.id(), result.seq())));
+        } catch (RuntimeException e) {
+            failed(connection, m, e);
+            span.end();
+            return Uni.createFrom().voidItem();
+        }
+        CompletionStage<Void> handled = acknowledged.handle((ok, failure) -> {
+            if (failure != null) {
+                failed(connection, m, failure instanceof CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure);
+            }
+            span.end();
+            return null;
+        });
+        Uni<Void> done = Uni.createFrom().completionStage(handled);
+        return loop == null ? done : done.emitOn(command -> loop.runOnContext(ignored -> command.run()));
+    }
+
+    /** A frame on a worker, as its tenant. */
+    private void handle(ChatConnection connection, ClientFrame frame) {
         Span span = frame instanceof ClientFrame.Message ? traces.startChildOf(null, "chat message", SpanKind.SERVER)
                 : Span.getInvalid();
         try (Scope ignored = span.makeCurrent()) {
-            DatabaseScope.asTenant(connection.address().tenant(), () -> handle(connection, frame));
-        } catch (MessageText.Unstorable e) {
-            connection.sendFrame(frames.error("invalid_text", e.getMessage(), clientId(frame)));
+            DatabaseScope.asTenant(connection.address().tenant(), () -> dispatch(connection, frame));
         } catch (RuntimeException e) {
-            LOG.errorf(e, "chat frame on %s failed", connection.address().key());
-            connection.sendFrame(frames.error("internal_error",
-                    "the frame could not be processed; it was not stored and may be retried", clientId(frame)));
+            failed(connection, frame, e);
         } finally {
             span.end();
         }
+    }
+
+    /** The answer to a frame that failed: nothing of it was stored. */
+    private void failed(ChatConnection connection, ClientFrame frame, Throwable e) {
+        if (e instanceof MessageText.Unstorable) {
+            connection.sendFrame(frames.error("invalid_text", e.getMessage(), clientId(frame)));
+            return;
+        }
+        LOG.errorf(e, "chat frame on %s failed", connection.address().key());
+        connection.sendFrame(frames.error("internal_error",
+                "the frame could not be processed; it was not stored and may be retried", clientId(frame)));
     }
 
     /** The client's message id, for error frames that answer a message. */
@@ -131,7 +203,7 @@ public class ChatSocket {
         return frame instanceof ClientFrame.Message m ? m.id() : null;
     }
 
-    private void handle(ChatConnection connection, ClientFrame frame) {
+    private void dispatch(ChatConnection connection, ClientFrame frame) {
         if (frame instanceof ClientFrame.Message m) {
             Optional<Duration> wait = rateLimiter.tryAcquire(connection.address().tenant());
             if (wait.isPresent()) {

@@ -78,6 +78,11 @@ class ConnectionRegistry {
         opening.remove(connectionId);
     }
 
+    /** The connection of {@code connectionId} if its open callback has run; never waits. */
+    ChatConnection find(String connectionId) {
+        return byId.get(connectionId);
+    }
+
     /**
      * The connection of {@code connectionId}, waiting up to {@code timeout} for its open callback:
      * the server may run a frame's callback on another thread before, or while, it runs the open

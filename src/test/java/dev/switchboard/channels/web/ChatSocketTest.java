@@ -14,6 +14,7 @@ import jakarta.inject.Inject;
 import java.net.URI;
 import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
@@ -144,6 +145,28 @@ class ChatSocketTest {
             JsonNode accepted = chat.next(WAIT);
             assertEquals("accepted", accepted.path("type").asText());
             assertEquals(1, userMessages("s-bad"));
+        }
+    }
+
+    @Test
+    void framesOfOneSocketAreAnsweredInTheOrderSentWhateverThreadAnswersThem() {
+        // a message is appended from the event loop, a ping answered on a worker, a bad frame refused at once
+        try (ChatClient chat = connect("s-order")) {
+            chat.sendMessage("m1", "hello");
+            chat.send("{\"type\":\"ping\"}");
+            chat.send("{\"type\":\"message\"");
+            chat.sendMessage("m2", "hello again");
+            chat.send("{\"type\":\"ping\"}");
+            List<String> answers = new ArrayList<>();
+            while (answers.size() < 5) {
+                JsonNode frame = chat.next(WAIT);
+                String type = frame.path("type").asText();
+                if (!type.equals("message") && !type.equals("state")) {
+                    answers.add(type + (frame.hasNonNull("id") ? ":" + frame.path("id").asText() : ""));
+                }
+            }
+            assertEquals(List.of("accepted:m1", "pong", "error", "accepted:m2", "pong"), answers);
+            assertEquals(2, userMessages("s-order"));
         }
     }
 
