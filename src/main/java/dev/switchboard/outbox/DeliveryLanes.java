@@ -35,14 +35,17 @@ class DeliveryLanes {
     /** Runs {@code delivery} after every delivery queued before it for the same session. */
     void submit(String channel, long sessionId, Runnable delivery) {
         ThreadPoolExecutor[] lanes = channels.computeIfAbsent(channel, this::start);
-        lanes[(int) Math.floorMod(sessionId, (long) lanes.length)].execute(() -> {
-            try {
-                delivery.run();
-            } catch (RuntimeException e) {
-                // the effects stay in the table; the sweep or the client's resume delivers them
-                LOG.warnf("delivery of session %d effects failed: %s", sessionId, e.getClass().getName());
-            }
-        });
+        lanes[(int) Math.floorMod(sessionId, (long) lanes.length)].execute(() -> runHere(sessionId, delivery));
+    }
+
+    /** Runs {@code delivery} on this thread (a channel that never waits); what it throws stays here, as on a lane. */
+    void runHere(long sessionId, Runnable delivery) {
+        try {
+            delivery.run();
+        } catch (RuntimeException e) {
+            // the effects stay in the table; the sweep or the client's resume delivers them
+            LOG.warnf("delivery of session %d effects failed: %s", sessionId, e.getClass().getName());
+        }
     }
 
     private ThreadPoolExecutor[] start(String channel) {

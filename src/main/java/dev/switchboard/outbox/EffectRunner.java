@@ -90,21 +90,11 @@ public class EffectRunner {
                 }
             };
             if (delivery != null && delivery.neverWaits()) {
-                deliverHere(committed.sessionId(), deliver);
+                lanes.runHere(committed.sessionId(), deliver);
             } else {
                 lanes.submit(channel, committed.sessionId(), deliver);
             }
         });
-    }
-
-    /** A delivery on the committing thread: whatever it throws stays here, as a lane's would. */
-    private static void deliverHere(long sessionId, Runnable deliver) {
-        try {
-            deliver.run();
-        } catch (RuntimeException e) {
-            // the effects stay in the table; the client's resume delivers them
-            LOG.warnf("delivery of session %d effects failed: %s", sessionId, e.getClass().getName());
-        }
     }
 
     /**
