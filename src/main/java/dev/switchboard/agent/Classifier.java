@@ -39,8 +39,8 @@ public final class Classifier {
             }
         }
         int hits = 0;
-        for (Pattern keyword : intent.keywords()) {
-            if (keyword.matcher(text).find()) {
+        for (Phrase keyword : intent.keywords()) {
+            if (keyword.in(text)) {
                 hits++;
             }
         }
@@ -50,9 +50,9 @@ public final class Classifier {
     private static Map<String, String> slots(IntentDefinition definition, String text) {
         Map<String, String> found = new LinkedHashMap<>();
         for (IntentDefinition.Slot slot : definition.slots().values()) {
-            for (int i = 0; i < slot.values().size(); i++) {
-                if (slot.valuePatterns().get(i).matcher(text).find()) {
-                    found.put(slot.name(), slot.values().get(i));
+            for (Phrase value : slot.values()) {
+                if (value.in(text)) {
+                    found.put(slot.name(), value.text());
                     break;
                 }
             }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -162,7 +163,8 @@ public class ConversationAgent implements Agent {
             case "service" -> {
                 IntentDefinition.Slot s = definition.slots().get("service");
                 yield s == null || s.values().isEmpty() ? "Which service would you like?"
-                        : "Which service would you like? We offer " + String.join(", ", s.values()) + ".";
+                        : "Which service would you like? We offer "
+                                + s.values().stream().map(Phrase::text).collect(Collectors.joining(", ")) + ".";
             }
             case "date" -> "Which day would suit you?";
             default -> "What time would you like?";

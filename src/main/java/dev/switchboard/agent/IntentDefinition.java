@@ -21,11 +21,11 @@ public record IntentDefinition(double threshold, List<Intent> intents, Map<Strin
     private static final int MAX_KEYWORDS = 200;
 
     /** An intent; {@code reply}, if set, is what the built-in flow answers to it. */
-    public record Intent(String name, List<Pattern> keywords, List<Pattern> patterns, String reply) {
+    public record Intent(String name, List<Phrase> keywords, List<Pattern> patterns, String reply) {
     }
 
     /** A slot is filled by the first listed value found in the text, or the first match of its pattern. */
-    public record Slot(String name, List<String> values, List<Pattern> valuePatterns, Pattern pattern) {
+    public record Slot(String name, List<Phrase> values, Pattern pattern) {
     }
 
     /** The definition is not usable; the message lists every problem. */
@@ -91,7 +91,7 @@ public record IntentDefinition(double threshold, List<Intent> intents, Map<Strin
             problems.add(where + ": 'name' must match " + NAME.pattern());
             return null;
         }
-        List<Pattern> keywords = new ArrayList<>();
+        List<Phrase> keywords = new ArrayList<>();
         JsonNode words = node.path("keywords");
         if (!words.isMissingNode() && !words.isArray()) {
             problems.add(where + " (" + name + "): 'keywords' must be an array of strings");
@@ -101,7 +101,7 @@ public record IntentDefinition(double threshold, List<Intent> intents, Map<Strin
             if (!word.isTextual() || text.isEmpty()) {
                 problems.add(where + " (" + name + "): keywords must be non-empty strings");
             } else {
-                keywords.add(word(text));
+                keywords.add(new Phrase(text));
             }
         }
         List<Pattern> patterns = new ArrayList<>();
@@ -126,18 +126,20 @@ public record IntentDefinition(double threshold, List<Intent> intents, Map<Strin
         return new Intent(name, List.copyOf(keywords), List.copyOf(patterns), reply.isTextual() ? reply.asText() : null);
     }
 
-    /** Matches {@code text} as a whole word or phrase. */
-    private static Pattern word(String text) {
-        return Pattern.compile("(?<![\\p{L}\\p{N}])" + Pattern.quote(text) + "(?![\\p{L}\\p{N}])");
-    }
-
     private static Slot slot(String name, JsonNode node, List<String> problems) {
         if (!NAME.matcher(name).matches()) {
             problems.add("slots." + name + ": the name must match " + NAME.pattern());
             return null;
         }
-        List<String> values = new ArrayList<>();
-        node.path("values").forEach(v -> values.add(v.asText().toLowerCase(Locale.ROOT)));
+        List<Phrase> values = new ArrayList<>();
+        for (JsonNode value : node.path("values")) {
+            String text = value.asText().toLowerCase(Locale.ROOT);
+            if (text.isBlank()) {
+                problems.add("slots." + name + ": values must be non-empty strings");
+            } else {
+                values.add(new Phrase(text));
+            }
+        }
         Pattern pattern = null;
         if (node.hasNonNull("pattern")) {
             try {
@@ -149,6 +151,6 @@ public record IntentDefinition(double threshold, List<Intent> intents, Map<Strin
         if (values.isEmpty() && pattern == null && !node.hasNonNull("pattern")) {
             problems.add("slots." + name + ": needs 'values' or a 'pattern'");
         }
-        return new Slot(name, List.copyOf(values), values.stream().map(IntentDefinition::word).toList(), pattern);
+        return new Slot(name, List.copyOf(values), pattern);
     }
 }

@@ -54,6 +54,14 @@ class ClassifierTest {
     }
 
     @Test
+    void aBlankSlotValueIsAProblem() {
+        IntentDefinition.Invalid invalid = assertThrows(IntentDefinition.Invalid.class, () -> definition(
+                "{\"intents\":[{\"name\":\"book\",\"keywords\":[\"book\"]}],"
+                        + "\"slots\":{\"service\":{\"values\":[\"spa\",\" \"]}}}"));
+        assertEquals(java.util.List.of("slots.service: values must be non-empty strings"), invalid.problems());
+    }
+
+    @Test
     void anInvalidDefinitionListsEveryProblem() {
         IntentDefinition.Invalid invalid = assertThrows(IntentDefinition.Invalid.class, () -> definition(
                 "{\"threshold\":2,\"intents\":[{\"name\":\"Bad Name\"},{\"name\":\"ok\"},"
