@@ -4,12 +4,13 @@ package dev.switchboard.agent;
  * A keyword or slot value of an intent definition, found in a text as a whole word or phrase: not
  * inside a longer word, so neither a letter nor a number (in any script) touches it on either side.
  * A plain search rather than a regular expression: the rules agent looks for every keyword of every
- * intent in every message, and a {@code Matcher} per keyword was most of what a turn allocated.
+ * intent in every message, and a {@code Matcher} per keyword cost a turn 8 kB and up to 25 µs
+ * ({@code ClassifierCost}, BENCHMARKS.md).
  */
 public final class Phrase {
     private final String text;
 
-    /** @param text the phrase as the message is searched: lower case, trimmed, not empty */
+    /** @param text the phrase as the message is searched: lower case, not empty */
     Phrase(String text) {
         if (text.isEmpty()) {
             throw new IllegalArgumentException("a phrase is not empty");

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -58,7 +59,7 @@ class ClassifierTest {
         IntentDefinition.Invalid invalid = assertThrows(IntentDefinition.Invalid.class, () -> definition(
                 "{\"intents\":[{\"name\":\"book\",\"keywords\":[\"book\"]}],"
                         + "\"slots\":{\"service\":{\"values\":[\"spa\",\" \"]}}}"));
-        assertEquals(java.util.List.of("slots.service: values must be non-empty strings"), invalid.problems());
+        assertEquals(List.of("slots.service: values must be non-empty strings"), invalid.problems());
     }
 
     @Test

@@ -18,7 +18,8 @@ class PhraseTest {
         assertFalse(hi.in("chilly"), "inside a word");
         assertFalse(hi.in("hi5"), "a digit touches it");
         assertFalse(hi.in("5hi"));
-        assertFalse(hi.in("héhi"), "a letter of another script touches it");
+        assertFalse(hi.in("h\u00e9hi"), "an accented letter touches it");
+        assertFalse(hi.in("\u0661hi"), "an Arabic-Indic digit touches it");
         assertFalse(hi.in("hi\u00b2"), "superscript two is a number");
         assertFalse(hi.in("\uD835\uDC00hi"), "a letter outside the basic plane (U+1D400) touches it");
         assertTrue(hi.in("chilly, hi"), "a later occurrence counts when the first is inside a word");
