@@ -134,9 +134,8 @@ public record IntentDefinition(double threshold, List<Intent> intents, Map<Strin
         List<Phrase> values = new ArrayList<>();
         for (JsonNode value : node.path("values")) {
             String text = value.asText().toLowerCase(Locale.ROOT);
-            if (text.isBlank()) {
-                problems.add("slots." + name + ": values must be non-empty strings");
-            } else {
+            // a blank value is no word to find; skipped, not refused, so that a definition stored with one still loads
+            if (!text.isBlank()) {
                 values.add(new Phrase(text));
             }
         }
@@ -148,7 +147,7 @@ public record IntentDefinition(double threshold, List<Intent> intents, Map<Strin
                 problems.add("slots." + name + ": pattern does not compile: " + e.getDescription());
             }
         }
-        if (values.isEmpty() && pattern == null && !node.hasNonNull("pattern")) {
+        if (node.path("values").isEmpty() && pattern == null && !node.hasNonNull("pattern")) {
             problems.add("slots." + name + ": needs 'values' or a 'pattern'");
         }
         return new Slot(name, List.copyOf(values), pattern);

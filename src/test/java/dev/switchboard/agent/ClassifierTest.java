@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -55,11 +54,11 @@ class ClassifierTest {
     }
 
     @Test
-    void aBlankSlotValueIsAProblem() {
-        IntentDefinition.Invalid invalid = assertThrows(IntentDefinition.Invalid.class, () -> definition(
-                "{\"intents\":[{\"name\":\"book\",\"keywords\":[\"book\"]}],"
-                        + "\"slots\":{\"service\":{\"values\":[\"spa\",\" \"]}}}"));
-        assertEquals(List.of("slots.service: values must be non-empty strings"), invalid.problems());
+    void aBlankSlotValueIsNeverFound() throws Exception {
+        IntentDefinition d = definition("{\"intents\":[{\"name\":\"book\",\"keywords\":[\"book\"]}],"
+                + "\"slots\":{\"service\":{\"values\":[\"\",\" \",\"spa\"]}}}");
+        assertEquals(Map.of(), Classifier.classify(d, "book it , please!").slots());
+        assertEquals(Map.of("service", "spa"), Classifier.classify(d, "book the spa!").slots());
     }
 
     @Test
