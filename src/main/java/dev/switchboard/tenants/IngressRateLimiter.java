@@ -86,7 +86,7 @@ public class IngressRateLimiter {
 
     /** Empty if the tenant may send now; otherwise how long until it may. Blocks for at most 100 ms. */
     public Optional<Duration> tryAcquire(TenantId tenant) {
-        if (perSecond <= 0) {
+        if (!limits()) {
             return Optional.empty();
         }
         if (System.nanoTime() >= localUntil) {

@@ -151,8 +151,7 @@ public class ChatSocket {
     /** Appends without waiting; the socket's next frame is handled once this one is acknowledged, on its loop. */
     private Uni<Void> append(ChatConnection connection, ClientFrame.Message m) {
         Context loop = Vertx.currentContext();
-        // a chat message is ingest, like a POST: its span is the root of the trace its reply continues
-        Span span = traces.startChildOf(null, "chat message", SpanKind.SERVER);
+        Span span = messageSpan();
         CompletionStage<Void> acknowledged;
         try (Scope ignored = span.makeCurrent()) {
             acknowledged = connection.acknowledgeLater(() -> events.appendUserMessageLater(connection.address(), m.id(),
@@ -176,8 +175,7 @@ public class ChatSocket {
 
     /** A frame on a worker, as its tenant. */
     private void handle(ChatConnection connection, ClientFrame frame) {
-        Span span = frame instanceof ClientFrame.Message ? traces.startChildOf(null, "chat message", SpanKind.SERVER)
-                : Span.getInvalid();
+        Span span = frame instanceof ClientFrame.Message ? messageSpan() : Span.getInvalid();
         try (Scope ignored = span.makeCurrent()) {
             DatabaseScope.asTenant(connection.address().tenant(), () -> dispatch(connection, frame));
         } catch (RuntimeException e) {
@@ -185,6 +183,11 @@ public class ChatSocket {
         } finally {
             span.end();
         }
+    }
+
+    /** A chat message is ingest, like a POST: its span is the root of the trace its reply continues. */
+    private Span messageSpan() {
+        return traces.startChildOf(null, "chat message", SpanKind.SERVER);
     }
 
     /** The answer to a frame that failed: nothing of it was stored. */
