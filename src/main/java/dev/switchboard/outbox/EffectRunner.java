@@ -194,6 +194,11 @@ public class EffectRunner {
         return true;
     }
 
+    /** Out of retries: {@code max-attempts} reached, and {@code retry-for} over since the effect was made. */
+    private boolean exhausted(int attempts, Instant createdAt, Instant now) {
+        return attempts >= config.maxAttempts() && !createdAt.plus(config.retryFor()).isAfter(now);
+    }
+
     /**
      * Records a failed attempt. {@code error} (the channel's own words, which may quote content) is
      * stored for the API; the log gets {@code errorType} only.
@@ -202,7 +207,7 @@ public class EffectRunner {
         int attempts = effect.attempts() + 1;
         String channel = effect.address().channel();
         metrics.counter("switchboard.outbox.deliveries", "channel", channel, "outcome", "failed").increment();
-        if (attempts >= config.maxAttempts()) {
+        if (exhausted(attempts, effect.createdAt(), Instant.now())) {
             retrying.remove(Lane.of(effect)); // a dead letter holds nothing back
             LOG.warnf("effect %d (session %d seq %d) dead-lettered after %d attempts: %s", effect.id(),
                     effect.sessionId(), effect.seq(), attempts, errorType);

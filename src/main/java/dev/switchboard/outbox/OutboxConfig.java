@@ -6,9 +6,16 @@ import java.time.Duration;
 
 @ConfigMapping(prefix = "switchboard.outbox")
 public interface OutboxConfig {
-    /** Attempts before an effect is dead-lettered. */
+    /** Attempts before an effect is dead-lettered, once it is older than {@link #retryFor()}. */
     @WithDefault("8")
     int maxAttempts();
+
+    /**
+     * How long after its creation a failing effect is retried whatever its attempts, so that an outage
+     * of the channel shorter than this loses nothing, even on a line too quiet to open its breaker.
+     */
+    @WithDefault("1h")
+    Duration retryFor();
 
     /** Backoff after the first failed attempt; doubles each attempt, with equal jitter ({@link dev.switchboard.ops.Backoff}). */
     @WithDefault("1s")
