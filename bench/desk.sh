@@ -21,7 +21,7 @@ PSQL="psql -h localhost -U postgres -v ON_ERROR_STOP=1 -qtA"
 SVC=""
 trap '[ -n "$SVC" ] && kill "$SVC" 2>/dev/null || true' EXIT
 
-mvn -B -q package -DskipTests
+mvn -B -q clean package -DskipTests
 mvn -B -q dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
 CP="target/test-classes:$(cat target/bench.classpath)"
 load() { java -cp "$CP" dev.switchboard.bench.DeskLoad "$1" --url "http://localhost:$PORT" --state "$OUT/state.json" \

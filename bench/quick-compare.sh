@@ -10,7 +10,7 @@ PORT=8091
 DB=switchboard_quick
 PSQL="psql -h localhost -U postgres -v ON_ERROR_STOP=1 -qtA"
 OUT=/tmp/quick-$LABEL; rm -rf "$OUT"; mkdir -p "$OUT"
-mvn -B -q -o package -DskipTests
+mvn -B -q -o clean package -DskipTests
 mvn -B -q -o dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
 CP="target/test-classes:$(cat target/bench.classpath)"
 $PSQL -d postgres -c "DROP DATABASE IF EXISTS $DB" >/dev/null; $PSQL -d postgres -c "CREATE DATABASE $DB" >/dev/null

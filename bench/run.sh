@@ -28,7 +28,7 @@ cleanup() { [ -n "$SVC" ] && kill "$SVC" 2>/dev/null || true; }
 trap cleanup EXIT
 
 log "build"
-mvn -B -q package -DskipTests
+mvn -B -q clean package -DskipTests  # clean: a deleted migration must not linger in target/classes
 mvn -B -q dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
 CP="target/test-classes:$(cat target/bench.classpath)"
 # the load generator shares the two cores with the service and PostgreSQL: C1-compiled code and the

@@ -37,7 +37,7 @@ start_redis() {
     --dir /var/lib/redis --logfile /var/log/redis/ci.log
 }
 
-mvn -B -q package -DskipTests
+mvn -B -q clean package -DskipTests
 mvn -B -q dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
 CP="target/test-classes:$(cat target/bench.classpath)"
 JAVA=(java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx1g -cp "$CP")

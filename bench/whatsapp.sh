@@ -28,7 +28,7 @@ cleanup() {
 trap cleanup EXIT
 
 log "build"
-mvn -B -q package -DskipTests
+mvn -B -q clean package -DskipTests
 mvn -B -q dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
 CP="target/test-classes:$(cat target/bench.classpath)"
 load() { java -cp "$CP" dev.switchboard.bench.WhatsAppLoad "$1" --url "http://localhost:$PORT" \
