@@ -5,6 +5,7 @@ import dev.switchboard.agent.AgentInput;
 import dev.switchboard.agent.TokenSink;
 import dev.switchboard.events.EventStore;
 import dev.switchboard.events.EventTypes;
+import dev.switchboard.events.MessageText;
 import dev.switchboard.events.StoredEvent;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -83,7 +84,9 @@ public class LlmAnswerer {
             LlmCompletion completion = client.stream(prompt(input), progress);
             metrics.counter("switchboard.agent.llm.calls", "outcome", "answered").increment();
             record(started, "answered");
-            return new Answer(completion.text(), new AgentCall(client.model(), millisSince(started),
+            // a model cannot be told "no": what PostgreSQL cannot store would fail the processing commit
+            // (and with it a group of other sessions' turns), so it is replaced, as for WhatsApp texts
+            return new Answer(MessageText.storable(completion.text()), new AgentCall(client.model(), millisSince(started),
                     completion.promptTokens(), completion.completionTokens(), completion.streamedTokens(), false, null));
         } catch (Exception e) {
             String reason = progress.timedOut() ? "timeout" : reason(e);

@@ -31,7 +31,9 @@ public final class FakeLlmServer {
         /** two tokens, then the connection drops without [DONE] */
         DIE_MID_STREAM,
         /** the status line, then nothing until {@link #releaseHung()} (or 20 s) */
-        HANG_BEFORE_FIRST_TOKEN
+        HANG_BEFORE_FIRST_TOKEN,
+        /** three tokens that decode to U+0000 and an unpaired surrogate, which PostgreSQL cannot store */
+        UNSTORABLE_TEXT
     }
 
     public static final List<String> TOKENS = List.of("Our ", "prices ", "start ", "at ", "$20.");
@@ -161,6 +163,12 @@ public final class FakeLlmServer {
                 Thread.sleep(50);
                 client.setSoLinger(true, 0); // reset, no clean end of the chunked body
                 return;
+            }
+            case UNSTORABLE_TEXT -> {
+                chunk(out, token("Our \\u0000prices "));
+                chunk(out, token("start \\ud800"));
+                chunk(out, token("at $20."));
+                chunk(out, "data: [DONE]\n\n");
             }
             default -> throw new IllegalStateException(current.name());
         }
