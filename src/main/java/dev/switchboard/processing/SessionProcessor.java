@@ -210,12 +210,22 @@ public class SessionProcessor {
         });
     }
 
-    /** Processes one event; anything it throws (an Error included) but a stale write names the event. */
+    /**
+     * Processes one event; anything it throws (an Error included) names the event, but a stale write
+     * and a fault of the JVM itself (out of memory, an internal error), which no event is to blame for.
+     * A stack overflow is the event's: some input recursed too deep, the stack has unwound, and
+     * retrying it for ever would never pass, so it counts towards the event's quarantine.
+     */
     private SessionState processOrFail(SessionState state, StoredEvent event) {
         try {
             return process(state, event);
-        } catch (StaleSessionException | VirtualMachineError e) {
+        } catch (StaleSessionException e) {
             throw e;
+        } catch (VirtualMachineError e) {
+            if (!(e instanceof StackOverflowError)) {
+                throw e;
+            }
+            throw new EventFailed(state.id(), state.tenant(), event.seq(), e);
         } catch (Throwable t) {
             throw new EventFailed(state.id(), state.tenant(), event.seq(), t);
         }

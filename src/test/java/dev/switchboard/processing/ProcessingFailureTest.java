@@ -93,6 +93,19 @@ class ProcessingFailureTest {
     }
 
     @Test
+    void anEventWhoseProcessingOverflowsTheStackIsQuarantinedNotRetriedForEver() {
+        String tag = "so-" + UUID.randomUUID();
+        int bad = send("overflow", "fault:recursion:" + tag + " too deep");
+        Eventually.within(WAIT, "quarantined", () -> "quarantined".equals(status("overflow")));
+        assertEquals(3, FaultyAgent.attempts(tag), "counted like any other failure of the event");
+        assertEquals(1, db.count("SELECT count(*) FROM events e JOIN sessions s ON s.id = e.session_id WHERE "
+                + "s.tenant_id = ?::uuid AND e.type = 'error' AND (e.payload->>'seq')::bigint = ? "
+                + "AND e.payload->>'cause' = 'java.lang.StackOverflowError'", tenant.tenantId(), (long) bad));
+        int other = send("after-overflow", "hello");
+        Eventually.within(WAIT, "the workers still serve other sessions", () -> replies("after-overflow", other) == 1);
+    }
+
+    @Test
     void aQuarantinedEventIsProcessedAgainOnRetryOnceItsCauseIsFixed() {
         String tag = "r-" + UUID.randomUUID();
         int bad = send("quarantine-retry", "fault:error:" + tag + " until healed");

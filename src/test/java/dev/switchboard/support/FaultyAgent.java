@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <li>{@code fault:error:<tag> …} throws an {@link AssertionError} (an Error, not an exception) until
  * {@link #heal(String)} is called for the tag;</li>
  * <li>{@code fault:error-twice:<tag> …} throws an Error on the first two attempts only;</li>
- * <li>{@code fault:exception:<tag> …} throws an IllegalStateException whose message quotes the text.</li>
+ * <li>{@code fault:exception:<tag> …} throws an IllegalStateException whose message quotes the text;</li>
+ * <li>{@code fault:recursion:<tag> …} overflows the stack, as input that recursed too deep would.</li>
  * </ul>
  */
 @Decorator
@@ -61,10 +62,15 @@ public abstract class FaultyAgent implements Agent {
                     }
                 }
                 case "exception" -> throw new IllegalStateException("injected failure on: " + text);
+                case "recursion" -> recurse(0);
                 default -> {
                 }
             }
         }
         return delegate.respond(input);
+    }
+
+    private static int recurse(int depth) {
+        return recurse(depth + 1) + 1;
     }
 }
