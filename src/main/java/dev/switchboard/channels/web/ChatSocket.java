@@ -77,11 +77,24 @@ public class ChatSocket {
                 socket.handshakeRequest().header(CorrelationId.HEADER));
         ChatConnection connection = new ChatConnection(socket, address, frames, outbox, sessions, correlation,
                 registry.replays(), registry.counters(), config);
-        Long afterSeq = afterSeqQuery(socket.handshakeRequest().query());
+        Long parsed;
+        String badQuery = null;
+        try {
+            parsed = afterSeqQuery(socket.handshakeRequest().query());
+        } catch (IllegalArgumentException e) {
+            parsed = null;
+            badQuery = frames.error("invalid_afterseq", "'afterSeq' must be a non-negative integer; "
+                    + "delivering live from the last reply instead", null);
+        }
+        Long afterSeq = parsed;
+        String refusedQuery = badQuery;
         boolean added = false;
         try {
             DatabaseScope.asTenant(tenant, () -> {
                 registry.add(connection);
+                if (refusedQuery != null) {
+                    connection.sendFrame(refusedQuery);
+                }
                 if (!connection.open(afterSeq)) {
                     connection.sendFrame(impossibleResume(afterSeq));
                 }
@@ -239,19 +252,21 @@ public class ChatSocket {
         registry.remove(socket.id());
     }
 
-    /** The optional {@code ?afterSeq=N} of the upgrade request; behaves like a resume frame. */
+    /**
+     * The optional {@code ?afterSeq=N} of the upgrade request, which behaves like a resume frame;
+     * {@link IllegalArgumentException} when it is not a non-negative integer.
+     */
     static Long afterSeqQuery(String query) {
         if (query == null || query.isEmpty()) {
             return null;
         }
         for (String pair : query.split("&")) {
             if (pair.startsWith("afterSeq=")) {
-                try {
-                    long value = Long.parseLong(pair.substring("afterSeq=".length()));
-                    return value >= 0 ? value : null;
-                } catch (NumberFormatException e) {
-                    return null;
+                long value = Long.parseLong(pair.substring("afterSeq=".length())); // a NumberFormatException is one
+                if (value < 0) {
+                    throw new IllegalArgumentException("negative afterSeq");
                 }
+                return value;
             }
         }
         return null;

@@ -163,6 +163,21 @@ class BadInputTest {
     }
 
     @Test
+    void anAfterSeqThatIsNotANonNegativeIntegerIsAnErrorAndTheSocketDeliversLive() {
+        for (String bad : new String[] {"-1", "abc", "", "1.5"}) {
+            String key = "resume-malformed-" + UUID.randomUUID();
+            try (ChatClient chat = ChatClient.connectTo(base, "ws/v1/chat/" + key + "?afterSeq=" + bad, tenant.apiKey())) {
+                List<JsonNode> first = chat.collect(f -> ChatClient.isType(f, "error") || ChatClient.isType(f, "ready"),
+                        2, WAIT);
+                assertEquals("invalid_afterseq", first.get(0).path("code").asText(), "afterSeq=" + bad);
+                assertEquals("ready", first.get(1).path("type").asText());
+                chat.sendMessage("m1", "hello");
+                assertEquals(1, chat.collect(f -> ChatClient.isType(f, "message"), 1, WAIT).get(0).path("seq").asLong());
+            }
+        }
+    }
+
+    @Test
     void anUnknownFrameTypeIsAnErrorNotAPong() {
         try (ChatClient chat = ChatClient.connect(base, "unknown-type", tenant.apiKey(), null)) {
             chat.send("{\"type\":\"subscribe\"}");
