@@ -64,6 +64,37 @@ class OperatorGaugesTest {
     }
 
     @Test
+    void aReplyWaitingForItsClientIsNotDeliveryLag() {
+        Tenants.Credentials tenant = Tenants.create("gauges-waiting");
+        // sent over REST with no socket open: the web reply waits for its client to come back
+        given().contentType(ContentType.JSON).auth().oauth2(tenant.apiKey())
+                .header("Idempotency-Key", UUID.randomUUID().toString())
+                .body(Map.of("id", "m1", "text", "hello")).post("/api/v1/sessions/away/messages").then().statusCode(202);
+        Db db = new Db(dataSource);
+        String reply = "tenant_id = ?::uuid AND type = 'message'";
+        Eventually.within(Duration.ofSeconds(10), "answered", () -> db.count("SELECT count(*) FROM effects WHERE "
+                + reply + " AND status = 'awaiting_client'", tenant.tenantId()) == 1);
+        // a month without the client: no other test leaves a reply that old
+        db.update("UPDATE effects SET created_at = now() - interval '30 days' WHERE " + reply, tenant.tenantId());
+        double month = Duration.ofDays(30).toSeconds();
+        try {
+            refresh();
+            assertTrue(metric("switchboard_outbox_oldest_pending_age_seconds{channel=\"web\"") < month,
+                    "a reply waiting for its client does not age the delivery lag");
+            db.update("UPDATE effects SET status = 'pending', next_attempt_at = now() + interval '1 day' WHERE " + reply,
+                    tenant.tenantId());
+            refresh();
+            assertTrue(metric("switchboard_outbox_oldest_pending_age_seconds{channel=\"web\"") >= month,
+                    "the same reply, due for delivery, is lag");
+            assertTrue(metric("switchboard_outbox_pending{channel=\"web\"") >= 1);
+        } finally {
+            db.update("UPDATE effects SET status = 'awaiting_client', next_attempt_at = NULL WHERE " + reply,
+                    tenant.tenantId());
+            refresh();
+        }
+    }
+
+    @Test
     void aNodeFarBehindIsNotReadyUntilItCatchesUp() {
         Tenants.Credentials tenant = Tenants.create("backlog");
         scheduler.stop();
