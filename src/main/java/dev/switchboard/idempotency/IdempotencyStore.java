@@ -18,6 +18,8 @@ import javax.sql.DataSource;
 /** The {@code idempotency_keys} table. */
 @ApplicationScoped
 class IdempotencyStore {
+    private static final String IN_PROGRESS = IdempotencyKeyStatus.IN_PROGRESS.literal();
+    private static final String COMPLETED = IdempotencyKeyStatus.COMPLETED.literal();
     private static final TypeReference<Map<String, String>> HEADERS = new TypeReference<>() {
     };
 
@@ -58,8 +60,8 @@ class IdempotencyStore {
             Duration ttl) throws SQLException {
         String sql = """
                 INSERT INTO idempotency_keys (tenant_id, key, fingerprint, status, owner, locked_until, expires_at)
-                VALUES (?, ?, ?, 'in_progress', ?, now() + ? * interval '1 millisecond', now() + ? * interval '1 millisecond')
-                ON CONFLICT (tenant_id, key) DO NOTHING""";
+                VALUES (?, ?, ?, %s, ?, now() + ? * interval '1 millisecond', now() + ? * interval '1 millisecond')
+                ON CONFLICT (tenant_id, key) DO NOTHING""".formatted(IN_PROGRESS);
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setObject(1, scope);
             ps.setString(2, key);
@@ -75,13 +77,13 @@ class IdempotencyStore {
             Duration ttl) throws SQLException {
         String sql = """
                 UPDATE idempotency_keys
-                   SET fingerprint = ?, status = 'in_progress', owner = ?, created_at = now(),
+                   SET fingerprint = ?, status = %1$s, owner = ?, created_at = now(),
                        locked_until = now() + ? * interval '1 millisecond',
                        expires_at = now() + ? * interval '1 millisecond',
                        response_status = NULL, response_headers = NULL, response_body = NULL
                  WHERE tenant_id = ? AND key = ?
                    AND (expires_at <= now()
-                        OR (status = 'in_progress' AND locked_until <= now() AND fingerprint = ?))""";
+                        OR (status = %1$s AND locked_until <= now() AND fingerprint = ?))""".formatted(IN_PROGRESS);
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, fingerprint);
             ps.setObject(2, owner);
@@ -108,7 +110,7 @@ class IdempotencyStore {
                 if (!fingerprint.equals(rs.getString(1))) {
                     return new Claim.Mismatch();
                 }
-                if ("in_progress".equals(rs.getString(2))) {
+                if (IdempotencyKeyStatus.IN_PROGRESS.wire().equals(rs.getString(2))) {
                     return new Claim.InProgress();
                 }
                 return new Claim.Completed(new StoredResponse(rs.getInt(3), parse(rs.getString(4)),
@@ -122,9 +124,9 @@ class IdempotencyStore {
     boolean complete(UUID scope, String key, UUID owner, StoredResponse response) {
         String sql = """
                 UPDATE idempotency_keys
-                   SET status = 'completed', owner = NULL, locked_until = NULL,
+                   SET status = %s, owner = NULL, locked_until = NULL,
                        response_status = ?, response_headers = ?::jsonb, response_body = ?
-                 WHERE tenant_id = ? AND key = ? AND owner = ? AND status = 'in_progress'""";
+                 WHERE tenant_id = ? AND key = ? AND owner = ? AND status = %s""".formatted(COMPLETED, IN_PROGRESS);
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setInt(1, response.status());
             ps.setString(2, mapper.writeValueAsString(response.headers()));

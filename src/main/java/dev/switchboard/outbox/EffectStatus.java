@@ -1,7 +1,10 @@
 package dev.switchboard.outbox;
 
 import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.EnumSet;
 import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Where an effect is in its delivery lifecycle (ADR 0008 draws it). Pushed channels go
@@ -34,6 +37,17 @@ public enum EffectStatus {
     /** A SQL string literal of this status, for the queries' fixed conditions. */
     String literal() {
         return "'" + wire() + "'";
+    }
+
+    /**
+     * What retention may delete: every status the outbox has finished with (delivered, given up,
+     * refused, or kept only for a client that may resume), never delivery lag.
+     */
+    public static final String SETTLED_SQL = literals(EnumSet.complementOf(EnumSet.of(PENDING, FAILED)));
+
+    /** A SQL list of status literals, for {@code IN}. */
+    static String literals(Set<EffectStatus> statuses) {
+        return "(" + statuses.stream().map(EffectStatus::literal).collect(Collectors.joining(", ")) + ")";
     }
 
     public static EffectStatus fromWire(String wire) {

@@ -1,5 +1,7 @@
 package dev.switchboard.privacy;
 
+import dev.switchboard.idempotency.IdempotencyKeyStatus;
+import dev.switchboard.outbox.EffectStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.sql.Connection;
@@ -85,10 +87,10 @@ class RetentionStore {
                      LIMIT ?""";
             case "effects" -> """
                     SELECT ctid FROM effects WHERE tenant_id = ? AND created_at < now() - ? * interval '1 day'
-                       AND status IN ('sent', 'dead', 'awaiting_client', 'undeliverable', 'discarded') LIMIT ?""";
+                       AND status IN %s LIMIT ?""".formatted(EffectStatus.SETTLED_SQL);
             case "idempotency_keys" -> """
                     SELECT ctid FROM idempotency_keys WHERE tenant_id = ? AND created_at < now() - ? * interval '1 day'
-                       AND status = 'completed' LIMIT ?""";
+                       AND status = %s LIMIT ?""".formatted(IdempotencyKeyStatus.COMPLETED.literal());
             default -> throw new IllegalArgumentException(table);
         };
         String sql = "DELETE FROM " + table + " WHERE ctid = ANY (ARRAY(" + candidates + "))";

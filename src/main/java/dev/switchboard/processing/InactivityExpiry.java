@@ -60,7 +60,7 @@ public class InactivityExpiry {
         List<Long> due;
         do {
             Instant idleBefore = Instant.now().minus(timeout);
-            due = sessions.inactiveSince(idleBefore, BATCH);
+            due = sessions.inactiveSince(idleBefore, EXPIRED, BATCH);
             for (long id : due) {
                 expired += expire(id, idleBefore) ? 1 : 0;
             }

@@ -1,6 +1,7 @@
 package dev.switchboard.processing;
 
 import dev.switchboard.events.EventTypes;
+import dev.switchboard.sessions.SessionStatus;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
@@ -20,6 +21,18 @@ import javax.sql.DataSource;
  */
 @ApplicationScoped
 public class ProcessingGauges {
+    private static final String GAUGES_SQL = """
+            SELECT (SELECT count(*) FROM sessions WHERE processed_seq < last_inbound_seq AND status = %1$s),
+                   (SELECT COALESCE(EXTRACT(EPOCH FROM now() - min(e.created_at)), 0)
+                      FROM sessions s CROSS JOIN LATERAL (
+                           SELECT created_at FROM events e WHERE e.session_id = s.id AND e.seq > s.processed_seq
+                              AND e.type IN %4$s
+                            ORDER BY e.seq LIMIT 1) e
+                     WHERE s.processed_seq < s.last_inbound_seq AND s.status = %1$s),
+                   (SELECT count(*) FILTER (WHERE status = %2$s) FROM sessions WHERE status <> %1$s),
+                   (SELECT count(*) FILTER (WHERE status = %3$s) FROM sessions WHERE status <> %1$s)"""
+            .formatted(SessionStatus.ACTIVE.literal(), SessionStatus.QUARANTINED.literal(),
+                    SessionStatus.CORRUPT.literal(), EventTypes.INBOUND_SQL);
     private final DataSource dataSource;
     private final AtomicLong behind = new AtomicLong();
     private final AtomicLong oldestAgeSeconds = new AtomicLong();
@@ -56,18 +69,8 @@ public class ProcessingGauges {
     @Scheduled(every = "${switchboard.processing.gauge-interval:15s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     @Transactional
     public void refresh() {
-        String sql = """
-                SELECT (SELECT count(*) FROM sessions WHERE processed_seq < last_inbound_seq AND status = 'active'),
-                       (SELECT COALESCE(EXTRACT(EPOCH FROM now() - min(e.created_at)), 0)
-                          FROM sessions s CROSS JOIN LATERAL (
-                               SELECT created_at FROM events e WHERE e.session_id = s.id AND e.seq > s.processed_seq
-                                  AND e.type IN """ + EventTypes.INBOUND_SQL + """
-                                ORDER BY e.seq LIMIT 1) e
-                         WHERE s.processed_seq < s.last_inbound_seq AND s.status = 'active'),
-                       (SELECT count(*) FILTER (WHERE status = 'quarantined') FROM sessions WHERE status <> 'active'),
-                       (SELECT count(*) FILTER (WHERE status = 'corrupt') FROM sessions WHERE status <> 'active')""";
         long start = System.nanoTime();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql);
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(GAUGES_SQL);
                 ResultSet rs = ps.executeQuery()) {
             rs.next();
             measuredNanos = start;

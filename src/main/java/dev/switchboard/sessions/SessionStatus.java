@@ -18,6 +18,11 @@ public enum SessionStatus {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    /** A SQL string literal of this status, for queries' fixed conditions (partial indexes match on them). */
+    public String literal() {
+        return "'" + wire() + "'";
+    }
+
     public static SessionStatus fromWire(String wire) {
         if (!wire.equals(wire.toLowerCase(Locale.ROOT))) {
             throw new IllegalArgumentException("unknown session status " + wire);

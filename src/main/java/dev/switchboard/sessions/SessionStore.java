@@ -27,6 +27,15 @@ import javax.sql.DataSource;
  */
 @ApplicationScoped
 public class SessionStore {
+    private static final String ACTIVE = SessionStatus.ACTIVE.literal();
+    /** The processing commit: only when the session is still as the worker read it, and active. */
+    private static final String COMMIT_SQL = """
+            UPDATE sessions
+               SET state = ?, data = ?::jsonb, version = ?, checksum = ?, processed_seq = ?,
+                   last_seq = last_seq + ?, effect_seq = effect_seq + ?, last_activity_at = now()
+             WHERE id = ? AND version = ? AND processed_seq = ? AND status = %s AND state = ? AND data = ?::jsonb
+            RETURNING last_seq, effect_seq, last_inbound_seq"""
+            .formatted(ACTIVE);
     public static final String INITIAL_STATE = "idle";
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
@@ -152,17 +161,11 @@ public class SessionStore {
      * locked in that order); a stale row throws {@link StaleSessionException} when its result is read.
      */
     public Supplier<List<Committed>> commitIn(Pipeline pipeline, List<Commit> commits) {
-        String sql = """
-                UPDATE sessions
-                   SET state = ?, data = ?::jsonb, version = ?, checksum = ?, processed_seq = ?,
-                       last_seq = last_seq + ?, effect_seq = effect_seq + ?, last_activity_at = now()
-                 WHERE id = ? AND version = ? AND processed_seq = ? AND status = 'active' AND state = ? AND data = ?::jsonb
-                RETURNING last_seq, effect_seq, last_inbound_seq""";
         List<Supplier<Committed>> each = new ArrayList<>(commits.size());
         for (Commit commit : commits) {
             SessionState prior = commit.prior();
             String canonicalData = checksum.canonicalJson(commit.newData());
-            each.add(pipeline.add(sql, arguments -> arguments.string(commit.newState()).string(canonicalData)
+            each.add(pipeline.add(COMMIT_SQL, arguments -> arguments.string(commit.newState()).string(canonicalData)
                     .number(prior.version() + 1)
                     .string(checksum.of(commit.newState(), canonicalData, prior.version() + 1))
                     .number(commit.processedSeq()).number(commit.derivedEvents()).number(commit.effects())
@@ -198,9 +201,9 @@ public class SessionStore {
                 UPDATE sessions
                    SET state = ?, data = ?::jsonb, version = ?, checksum = ?, last_seq = last_seq + ?,
                        last_activity_at = now()
-                 WHERE id = ? AND version = ? AND processed_seq = ? AND status = 'active'
+                 WHERE id = ? AND version = ? AND processed_seq = ? AND status = %s
                    AND last_inbound_seq = processed_seq AND last_activity_at < ?
-                RETURNING last_seq, effect_seq, last_inbound_seq""";
+                RETURNING last_seq, effect_seq, last_inbound_seq""".formatted(ACTIVE);
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, expiredState);
             ps.setString(2, canonicalData);
@@ -306,8 +309,8 @@ public class SessionStore {
     public List<Long> behind(long afterId, int limit) {
         String sql = """
                 SELECT id FROM sessions
-                 WHERE processed_seq < last_inbound_seq AND status = 'active' AND id > ?
-                 ORDER BY id LIMIT ?""";
+                 WHERE processed_seq < last_inbound_seq AND status = %s AND id > ?
+                 ORDER BY id LIMIT ?""".formatted(ACTIVE);
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setLong(1, afterId);
             ps.setInt(2, limit);
@@ -317,17 +320,18 @@ public class SessionStore {
         }
     }
 
-    /** Active, caught-up sessions with no activity since {@code before} that are not expired yet. */
+    /** Active, caught-up sessions with no activity since {@code before} not in the {@code expired} state yet. */
     @Transactional
-    public List<Long> inactiveSince(Instant before, int limit) {
+    public List<Long> inactiveSince(Instant before, String expired, int limit) {
         String sql = """
                 SELECT id FROM sessions
-                 WHERE last_activity_at < ? AND state <> 'expired' AND status = 'active'
+                 WHERE last_activity_at < ? AND state <> ? AND status = %s
                    AND processed_seq = last_inbound_seq
-                 ORDER BY last_activity_at LIMIT ?""";
+                 ORDER BY last_activity_at LIMIT ?""".formatted(ACTIVE);
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setTimestamp(1, Timestamp.from(before));
-            ps.setInt(2, limit);
+            ps.setString(2, expired);
+            ps.setInt(3, limit);
             return ids(ps);
         } catch (SQLException e) {
             throw new IllegalStateException("could not list inactive sessions", e);
