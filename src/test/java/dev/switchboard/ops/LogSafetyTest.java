@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.switchboard.support.CapturedLog;
 import dev.switchboard.support.ChatClient;
 import dev.switchboard.support.Db;
 import dev.switchboard.support.Eventually;
@@ -13,17 +14,11 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.time.Duration;
 import java.util.UUID;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.eclipse.microprofile.config.ConfigProvider;
-import org.jboss.logmanager.ExtLogRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,47 +36,18 @@ class LogSafetyTest {
     @Inject
     DataSource dataSource;
 
-    /** Records what the console would print: the same filter, then message and full stack traces. */
-    static final class CapturedLog extends Handler {
-        private final PiiMaskingFilter filter = new PiiMaskingFilter();
-        final StringBuffer text = new StringBuffer();
-
-        @Override
-        public void publish(LogRecord record) {
-            if (!filter.isLoggable(record)) {
-                return;
-            }
-            text.append(record instanceof ExtLogRecord ext ? ext.getFormattedMessage() : record.getMessage())
-                    .append('\n');
-            if (record.getThrown() != null) {
-                StringWriter trace = new StringWriter();
-                record.getThrown().printStackTrace(new PrintWriter(trace));
-                text.append(trace);
-            }
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    }
-
     CapturedLog log;
     Tenants.Credentials tenant;
 
     @BeforeEach
     void capture() {
-        log = new CapturedLog();
-        Logger.getLogger("").addHandler(log);
+        log = CapturedLog.start();
         tenant = Tenants.create("logs-" + UUID.randomUUID());
     }
 
     @AfterEach
     void release() {
-        Logger.getLogger("").removeHandler(log);
+        log.close();
     }
 
     @Test
@@ -117,7 +83,7 @@ class LogSafetyTest {
                 .body(marker).post("/api/v1/test/log-probe").then().statusCode(500)
                 .body("detail", org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString(marker)));
 
-        String captured = log.text.toString();
+        String captured = log.text();
         assertFalse(captured.contains(marker), "the text leaked into the log:\n" + captured);
         assertTrue(captured.contains("org.postgresql.util.PSQLException: SQLState 22P02"),
                 "failures stay diagnosable by type and SQLState:\n" + captured);

@@ -10,9 +10,11 @@ import static dev.switchboard.channels.whatsapp.WhatsAppFixture.textMessage;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.tomakehurst.wiremock.stubbing.StubMapping;
+import dev.switchboard.support.CapturedLog;
 import dev.switchboard.support.Db;
 import dev.switchboard.support.Eventually;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -149,6 +151,30 @@ class WhatsAppDeliveryTest {
         assertEquals("failed", one(wa, "message_status"));
         assertEquals("190", one(wa, "failure_code"));
         assertEquals(1, wa.textsTo(waId).size(), "a refusal is not retried");
+    }
+
+    @Test
+    void whatTheGraphApiSaysAboutAFailedSendStaysOutOfTheLog() {
+        String marker = "zebra" + UUID.randomUUID().toString().substring(0, 8) + "banana";
+        WhatsAppFixture wa = WhatsAppFixture.create("log-safety");
+        String waId = "15557770011";
+        // Meta's errors may quote what was sent: a server error (retried), then a refusal (a dead letter)
+        String scenario = "logs-" + wa.phoneNumberId;
+        GraphApiFake.server().stubFor(wa.sends().atPriority(1).inScenario(scenario).whenScenarioStateIs(STARTED)
+                .willSetStateTo("refusing").willReturn(aResponse().withStatus(500)
+                        .withHeader("Content-Type", "application/json")
+                        .withBody("{\"error\":{\"code\":1,\"message\":\"could not deliver " + marker + "\"}}")));
+        GraphApiFake.server().stubFor(wa.sends().atPriority(1).inScenario(scenario).whenScenarioStateIs("refusing")
+                .willReturn(aResponse().withStatus(400).withHeader("Content-Type", "application/json")
+                        .withBody(graphError(100, "Invalid parameter near " + marker))));
+        try (CapturedLog log = CapturedLog.start()) {
+            say(wa, waId, "hello " + marker);
+            Eventually.within(WAIT, "dead-lettered on the refusal", () -> replies(wa, "status = 'dead'") == 1);
+            assertFalse(log.text().contains(marker), "Meta's words or the customer's text leaked:\n" + log.text());
+            assertTrue(log.text().contains("dead-lettered") || log.text().contains("refused by its channel"),
+                    "the failure is still in the log, by code:\n" + log.text());
+        }
+        assertEquals("100", one(wa, "failure_code"), "an operator reads Meta's code through the API");
     }
 
     @Test
