@@ -51,8 +51,11 @@ class LogSafetyTest {
     }
 
     @Test
-    void theConsoleUsesTheMaskingFilter() {
-        assertEquals("pii-mask", ConfigProvider.getConfig().getValue("quarkus.log.console.filter", String.class));
+    void everyLogHandlerUsesTheMaskingFilter() {
+        for (String handler : new String[] {"console", "file", "syslog", "socket"}) {
+            assertEquals("pii-mask", ConfigProvider.getConfig().getValue("quarkus.log." + handler + ".filter",
+                    String.class), handler);
+        }
     }
 
     @Test
