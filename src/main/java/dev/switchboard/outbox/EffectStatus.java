@@ -1,6 +1,7 @@
 package dev.switchboard.outbox;
 
 import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
@@ -39,11 +40,16 @@ public enum EffectStatus {
         return "'" + wire() + "'";
     }
 
+    /** Delivery lag: what the outbox still owes. */
+    public static final Set<EffectStatus> LAG = Collections.unmodifiableSet(EnumSet.of(PENDING, FAILED));
     /**
-     * What retention may delete: every status the outbox has finished with (delivered, given up,
-     * refused, or kept only for a client that may resume), never delivery lag.
+     * What the outbox has finished with (delivered, given up, refused, or kept only for a client that
+     * may resume): what retention may delete. Named one by one, so that a new status is neither until
+     * someone decides (EffectStatusTest checks that every status is exactly one of the two).
      */
-    public static final String SETTLED_SQL = literals(EnumSet.complementOf(EnumSet.of(PENDING, FAILED)));
+    public static final Set<EffectStatus> SETTLED = Collections.unmodifiableSet(
+            EnumSet.of(AWAITING_CLIENT, SENT, DEAD, UNDELIVERABLE, DISCARDED));
+    public static final String SETTLED_SQL = literals(SETTLED);
 
     /** A SQL list of status literals, for {@code IN}. */
     static String literals(Set<EffectStatus> statuses) {

@@ -22,7 +22,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +37,7 @@ class EffectStore {
             id, tenant_id, channel, session_key, session_id, seq, reply_to, type, payload::text, status, attempts,
             last_error, created_at, sent_at, trace_parent""";
     /** The statuses that are delivery lag: due now or after a backoff. */
-    private static final String LAG = EffectStatus.literals(EnumSet.of(EffectStatus.PENDING, EffectStatus.FAILED));
+    private static final String LAG = EffectStatus.literals(EffectStatus.LAG);
 
     private final DataSource dataSource;
     private final ObjectMapper mapper;

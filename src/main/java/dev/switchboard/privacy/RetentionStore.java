@@ -1,5 +1,6 @@
 package dev.switchboard.privacy;
 
+import dev.switchboard.events.EventTypes;
 import dev.switchboard.idempotency.IdempotencyKeyStatus;
 import dev.switchboard.outbox.EffectStatus;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -82,9 +83,8 @@ class RetentionStore {
             case "events" -> """
                     SELECT e.ctid FROM events e JOIN sessions s ON s.id = e.session_id
                      WHERE e.tenant_id = ? AND e.created_at < now() - ? * interval '1 day'
-                       AND (e.type NOT IN ('user_message', 'handoff_released', 'agent_message', 'conversation_resolved')
-                            OR e.seq <= s.processed_seq)
-                     LIMIT ?""";
+                       AND (e.type NOT IN %s OR e.seq <= s.processed_seq)
+                     LIMIT ?""".formatted(EventTypes.INBOUND_SQL); // an inbound event stays until processed
             case "effects" -> """
                     SELECT ctid FROM effects WHERE tenant_id = ? AND created_at < now() - ? * interval '1 day'
                        AND status IN %s LIMIT ?""".formatted(EffectStatus.SETTLED_SQL);
