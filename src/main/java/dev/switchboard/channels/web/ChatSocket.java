@@ -77,26 +77,17 @@ public class ChatSocket {
                 socket.handshakeRequest().header(CorrelationId.HEADER));
         ChatConnection connection = new ChatConnection(socket, address, frames, outbox, sessions, correlation,
                 registry.replays(), registry.counters(), config);
-        Long parsed;
-        String badQuery = null;
-        try {
-            parsed = afterSeqQuery(socket.handshakeRequest().query());
-        } catch (IllegalArgumentException e) {
-            parsed = null;
-            badQuery = frames.error("invalid_afterseq", "'afterSeq' must be a non-negative integer; "
-                    + "delivering live from the last reply instead", null);
-        }
-        Long afterSeq = parsed;
-        String refusedQuery = badQuery;
+        ResumeQuery resume = ResumeQuery.of(socket.handshakeRequest().query());
         boolean added = false;
         try {
             DatabaseScope.asTenant(tenant, () -> {
                 registry.add(connection);
-                if (refusedQuery != null) {
-                    connection.sendFrame(refusedQuery);
+                if (resume.malformed()) {
+                    connection.sendFrame(frames.error("invalid_afterseq", "'afterSeq' must be a non-negative "
+                            + "integer; delivering live from the last reply instead", null));
                 }
-                if (!connection.open(afterSeq)) {
-                    connection.sendFrame(impossibleResume(afterSeq));
+                if (!connection.open(resume.afterSeq())) {
+                    connection.sendFrame(impossibleResume(resume.afterSeq()));
                 }
             });
             added = true;
@@ -253,22 +244,23 @@ public class ChatSocket {
     }
 
     /**
-     * The optional {@code ?afterSeq=N} of the upgrade request, which behaves like a resume frame;
-     * {@link IllegalArgumentException} when it is not a non-negative integer.
+     * The optional {@code ?afterSeq=N} of the upgrade request, which behaves like a resume frame
+     * ({@code afterSeq} null when absent); malformed when it is not one non-negative integer in digits.
      */
-    static Long afterSeqQuery(String query) {
-        if (query == null || query.isEmpty()) {
-            return null;
-        }
-        for (String pair : query.split("&")) {
-            if (pair.startsWith("afterSeq=")) {
-                long value = Long.parseLong(pair.substring("afterSeq=".length())); // a NumberFormatException is one
-                if (value < 0) {
-                    throw new IllegalArgumentException("negative afterSeq");
+    record ResumeQuery(Long afterSeq, boolean malformed) {
+        static ResumeQuery of(String query) {
+            Long afterSeq = null;
+            for (String pair : query == null ? new String[0] : query.split("&")) {
+                if (pair.startsWith("afterSeq=")) {
+                    String digits = pair.substring("afterSeq=".length());
+                    if (afterSeq != null || digits.isEmpty() || digits.length() > 18
+                            || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                        return new ResumeQuery(null, true);
+                    }
+                    afterSeq = Long.parseLong(digits);
                 }
-                return value;
             }
+            return new ResumeQuery(afterSeq, false);
         }
-        return null;
     }
 }

@@ -164,7 +164,7 @@ class BadInputTest {
 
     @Test
     void anAfterSeqThatIsNotANonNegativeIntegerIsAnErrorAndTheSocketDeliversLive() {
-        for (String bad : new String[] {"-1", "abc", "", "1.5"}) {
+        for (String bad : new String[] {"-1", "abc", "", "1.5", "+1", "99999999999999999999", "0&afterSeq=0"}) {
             String key = "resume-malformed-" + UUID.randomUUID();
             try (ChatClient chat = ChatClient.connectTo(base, "ws/v1/chat/" + key + "?afterSeq=" + bad, tenant.apiKey())) {
                 List<JsonNode> first = chat.collect(f -> ChatClient.isType(f, "error") || ChatClient.isType(f, "ready"),

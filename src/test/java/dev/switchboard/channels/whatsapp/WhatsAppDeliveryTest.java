@@ -174,7 +174,7 @@ class WhatsAppDeliveryTest {
             assertTrue(log.text().contains("dead-lettered") || log.text().contains("refused by its channel"),
                     "the failure is still in the log, by code:\n" + log.text());
         }
-        assertEquals("100", one(wa, "failure_code"), "an operator reads Meta's code through the API");
+        assertEquals("100", one(wa, "failure_code"), "Meta's code is kept for the operator");
     }
 
     @Test
