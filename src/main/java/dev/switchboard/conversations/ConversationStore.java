@@ -171,7 +171,8 @@ class ConversationStore {
             args.add(offset + limit);
         }
         String query = "SELECT * FROM (" + sql + ") inbox ORDER BY part, "
-                + "CASE WHEN status = " + ConversationStatus.PENDING.literal() + " THEN handed_off_at END, last_activity_at DESC, id OFFSET ? LIMIT ?";
+                + "CASE WHEN status = " + ConversationStatus.PENDING.literal() + " THEN handed_off_at END, "
+                + "last_activity_at DESC, id OFFSET ? LIMIT ?";
         args.add(offset);
         args.add(limit);
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(query)) {
