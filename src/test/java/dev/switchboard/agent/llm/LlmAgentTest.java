@@ -218,8 +218,10 @@ class LlmAgentTest {
         try {
             JsonNode answer = reply(ask("llm-hang", "what are your prices?"));
             assertEquals(NOT_UNDERSTOOD, answer.path("text").asText());
-            // attempt 1 times out after 1 s; attempt 2 is cut by the 1.5 s budget; a third never starts
-            assertEquals(requests + 2, llm.requests.get(), "the budget ends the retries");
+            // attempt 1 times out after 1 s; attempt 2 is cut by the 1.5 s budget (or, on a machine that
+            // stalls past it, never starts); a third never starts, where without a budget it would
+            int made = llm.requests.get() - requests;
+            assertTrue(made >= 1 && made <= 2, "the budget ends the retries: " + made + " attempts");
             JsonNode call = lastCall("llm-hang");
             assertEquals("timeout", call.path("fallbackReason").asText());
             assertTrue(call.path("latencyMs").asLong() < 2500, call.toString());
