@@ -1,8 +1,8 @@
 package dev.switchboard.agent;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.ops.JsonBodies;
 import dev.switchboard.ops.ProblemException;
 import dev.switchboard.tenants.DatabaseScope;
 import dev.switchboard.tenants.TenantDirectory;
@@ -47,12 +47,7 @@ public class AgentDefinitionResource {
 
     private JsonNode store(String id, String body) {
         TenantId tenant = directory.requireTenant(id);
-        JsonNode json;
-        try {
-            json = mapper.readTree(body == null ? "" : body);
-        } catch (JsonProcessingException e) {
-            throw ProblemException.malformedJson(e);
-        }
+        JsonNode json = JsonBodies.tree(mapper, body);
         try {
             definitions.store(tenant, json);
         } catch (IntentDefinition.Invalid invalid) {

@@ -1,6 +1,5 @@
 package dev.switchboard.conversations;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -14,6 +13,7 @@ import dev.switchboard.events.MessageText;
 import dev.switchboard.events.NewEvent;
 import dev.switchboard.idempotency.IdempotentRequests;
 import dev.switchboard.ops.Params;
+import dev.switchboard.ops.JsonBodies;
 import dev.switchboard.ops.ProblemException;
 import dev.switchboard.ops.RequestCorrelation;
 import dev.switchboard.sessions.SessionAddress;
@@ -366,15 +366,11 @@ public class ConversationsResource {
         if (body == null || body.isBlank()) {
             return mapper.createObjectNode();
         }
-        try {
-            JsonNode node = mapper.readTree(body);
-            if (!node.isObject()) {
-                throw ProblemException.badRequest("The body must be a JSON object.");
-            }
-            return node;
-        } catch (JsonProcessingException e) {
-            throw ProblemException.malformedJson(e);
+        JsonNode node = JsonBodies.tree(mapper, body);
+        if (!node.isObject()) {
+            throw ProblemException.badRequest("The body must be a JSON object.");
         }
+        return node;
     }
 
 

@@ -1,9 +1,18 @@
 package dev.switchboard.ops;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.events.MessageText;
+import java.util.Iterator;
+import java.util.Map;
 
-/** Request bodies read the way every endpoint reads them: a blank body is absent, malformed JSON is a 400 problem. */
+/**
+ * Request bodies read the way every endpoint reads them: a blank body is absent, malformed JSON is
+ * a 400 problem, and so is a string (value or name) that PostgreSQL cannot store, wherever it is
+ * in the body: refused before anything runs, rather than failing in a transaction, being stored as
+ * {@code ?} or losing a character to a trim.
+ */
 public final class JsonBodies {
     private JsonBodies() {
     }
@@ -13,8 +22,9 @@ public final class JsonBodies {
         if (body == null || body.isBlank()) {
             return null;
         }
+        JsonNode tree = tree(mapper, body);
         try {
-            return mapper.readValue(body, type);
+            return mapper.treeToValue(tree, type);
         } catch (JsonProcessingException e) {
             throw ProblemException.malformedJson(e);
         }
@@ -27,5 +37,40 @@ public final class JsonBodies {
             throw ProblemException.badRequest(missing);
         }
         return value;
+    }
+
+    /** The body as a tree (a blank body is a missing node), every string in it storable. */
+    public static JsonNode tree(ObjectMapper mapper, String body) {
+        JsonNode tree;
+        try {
+            tree = mapper.readTree(body == null ? "" : body);
+        } catch (JsonProcessingException e) {
+            throw ProblemException.malformedJson(e);
+        }
+        requireStorable(tree, "");
+        return tree;
+    }
+
+    private static void requireStorable(JsonNode node, String path) {
+        if (node.isTextual()) {
+            refuse(MessageText.problem(path.isEmpty() ? "body" : path, node.textValue()));
+        } else if (node.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext(); ) {
+                Map.Entry<String, JsonNode> field = fields.next();
+                String name = field.getKey();
+                refuse(MessageText.problem("a field name" + (path.isEmpty() ? "" : " in " + path), name));
+                requireStorable(field.getValue(), path.isEmpty() ? name : path + "." + name);
+            }
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                requireStorable(node.get(i), path + "[" + i + "]");
+            }
+        }
+    }
+
+    private static void refuse(String problem) {
+        if (problem != null) {
+            throw ProblemException.badRequest(problem.substring(0, 1).toUpperCase() + problem.substring(1) + ".");
+        }
     }
 }

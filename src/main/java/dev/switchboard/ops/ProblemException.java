@@ -1,6 +1,9 @@
 package dev.switchboard.ops;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import java.util.stream.Collectors;
 
 /**
  * Thrown by any module to answer an HTTP request with an RFC 9457 problem.
@@ -31,9 +34,25 @@ public class ProblemException extends RuntimeException {
         return new ProblemException(400, "invalid-request", "Invalid request", detail);
     }
 
+    /**
+     * The body could not be read. The detail says where, never what: the parser's own message quotes
+     * the body's text and names our classes.
+     */
     public static ProblemException malformedJson(JsonProcessingException e) {
         return new ProblemException(400, "malformed-json", "Malformed JSON",
-                "The request body is not valid JSON for this operation: " + e.getOriginalMessage());
+                "The request body is not valid JSON for this operation: " + where(e) + ".");
+    }
+
+    private static String where(JsonProcessingException e) {
+        if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+            String path = mapping.getPath().stream()
+                    .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                    .collect(Collectors.joining(".")).replace(".[", "[");
+            return "'" + (path.length() > 100 ? path.substring(0, 100) + "…" : path) + "' has the wrong type or form";
+        }
+        JsonLocation at = e.getLocation();
+        return at == null || at.getLineNr() < 1 ? "it cannot be parsed"
+                : "it cannot be parsed at line " + at.getLineNr() + ", column " + at.getColumnNr();
     }
 
     public static ProblemException notFound(String detail) {
