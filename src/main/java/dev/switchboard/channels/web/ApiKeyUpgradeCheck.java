@@ -15,9 +15,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Lets a WebSocket upgrade through with a valid API key, or with a client token for exactly this
- * session ({@code Authorization: Bearer <token>}, or {@code ?access_token=} for browsers, which cannot
- * set headers on a WebSocket); refuses it otherwise (401), or for an unusable session key (400).
+ * Lets a WebSocket upgrade through with a valid API key ({@code Authorization: Bearer <key>}), or with
+ * a client token for exactly this session (the same header, or {@code ?access_token=} for browsers,
+ * which cannot set headers on a WebSocket); refuses it otherwise (401), or for an unusable session
+ * key (400).
  */
 @ApplicationScoped
 class ApiKeyUpgradeCheck implements HttpUpgradeCheck {
@@ -38,11 +39,14 @@ class ApiKeyUpgradeCheck implements HttpUpgradeCheck {
 
     @Override
     public Uni<CheckResult> perform(HttpUpgradeContext context) {
-        if (SessionAddress.webKeyProblem(context.pathParam("sessionKey")) != null) {
+        // a ';' would end the key early: the path parameter leaves out what follows it (matrix parameters)
+        if (context.httpRequest().path().indexOf(';') >= 0
+                || SessionAddress.webKeyProblem(context.pathParam("sessionKey")) != null) {
             return CheckResult.rejectUpgrade(400);
         }
         String credential = BearerToken.from(context.httpRequest().getHeader("Authorization"));
-        if (credential == null) {
+        boolean inUrl = credential == null;
+        if (inUrl) {
             credential = context.httpRequest().getParam("access_token");
         }
         if (ClientTokens.looksLikeToken(credential)) {
@@ -51,6 +55,11 @@ class ApiKeyUpgradeCheck implements HttpUpgradeCheck {
                     .filter(grant -> grant.sessionKey().equals(sessionKey))
                     .map(ClientTokens.Grant::tenant);
             return Uni.createFrom().item(decide(context, tenant));
+        }
+        if (inUrl) {
+            // only a client token (one session, short-lived) may travel in a URL, which proxies and
+            // browsers keep in their logs and history; an API key goes in the Authorization header
+            return Uni.createFrom().item(decide(context, Optional.empty()));
         }
         String apiKey = credential;
         return Uni.createFrom().item(() -> directory.authenticate(apiKey))

@@ -177,6 +177,46 @@ class BadInputTest {
         }
     }
 
+    /** The status that refused a WebSocket upgrade (0 when it was let through). */
+    private int upgradeStatus(String pathAndQuery, String bearer) {
+        java.net.http.WebSocket.Builder builder = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder();
+        if (bearer != null) {
+            builder.header("Authorization", "Bearer " + bearer);
+        }
+        try {
+            builder.buildAsync(URI.create(base.toString().replaceFirst("^http", "ws") + pathAndQuery),
+                    new java.net.http.WebSocket.Listener() {
+                    }).join().abort();
+            return 0;
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof java.net.http.WebSocketHandshakeException refused) {
+                return refused.getResponse().statusCode();
+            }
+            throw e;
+        }
+    }
+
+    @Test
+    void aSemicolonInASessionKeyIsRefusedRatherThanCuttingTheKeyShort() {
+        // JAX-RS reads ";b" as a matrix parameter: the message went to session "semi"
+        given().urlEncodingEnabled(false).contentType(ContentType.JSON).auth().oauth2(tenant.apiKey())
+                .header("Idempotency-Key", UUID.randomUUID().toString()).body("{\"id\":\"m1\",\"text\":\"hello\"}")
+                .post("/api/v1/sessions/semi;colon/messages").then().statusCode(400)
+                .contentType("application/problem+json").body("detail", org.hamcrest.Matchers.containsString("%3B"));
+        given().auth().oauth2(tenant.apiKey()).get("/api/v1/sessions/semi").then().statusCode(404);
+        assertEquals(400, upgradeStatus("ws/v1/chat/semi;colon", tenant.apiKey()));
+        post("semi;colon", "{\"id\":\"m1\",\"text\":\"hello\"}").then().statusCode(202); // sent as semi%3Bcolon
+        given().auth().oauth2(tenant.apiKey()).get("/api/v1/sessions/semi;colon").then().statusCode(200)
+                .body("key", org.hamcrest.Matchers.equalTo("semi;colon"));
+    }
+
+    @Test
+    void anApiKeyIsNeverTakenFromTheUrl() {
+        // a URL ends up in proxies' logs and browsers' history: only a client token may travel in one
+        assertEquals(401, upgradeStatus("ws/v1/chat/key-in-url?access_token=" + tenant.apiKey(), null));
+        assertEquals(0, upgradeStatus("ws/v1/chat/key-in-header", tenant.apiKey()));
+    }
+
     @Test
     void anUnknownFrameTypeIsAnErrorNotAPong() {
         try (ChatClient chat = ChatClient.connect(base, "unknown-type", tenant.apiKey(), null)) {
