@@ -1,8 +1,12 @@
 package dev.switchboard.ops;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import dev.switchboard.events.MessageText;
 import java.util.Iterator;
 import java.util.Map;
@@ -24,9 +28,42 @@ public final class JsonBodies {
         }
         JsonNode tree = tree(mapper, body);
         try {
-            return mapper.treeToValue(tree, type);
+            return strict(mapper).treeToValue(tree, type);
         } catch (JsonProcessingException e) {
             throw ProblemException.malformedJson(e);
+        }
+    }
+
+    private record Strict(ObjectMapper of, ObjectMapper copy) {
+    }
+
+    private static volatile Strict strict;
+
+    /**
+     * {@code mapper}, except that a value must have its field's JSON type: no 123 read as the text
+     * "123" (the WebSocket refuses it), no "30" or 1.5 read as the number 30 or 1, no 1 as true.
+     * A whole number for a decimal field is still fine.
+     */
+    private static ObjectMapper strict(ObjectMapper mapper) {
+        Strict known = strict;
+        if (known != null && known.of() == mapper) {
+            return known.copy();
+        }
+        ObjectMapper copy = mapper.copy().disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+        failCoercions(copy, LogicalType.Textual, CoercionInputShape.Integer, CoercionInputShape.Float,
+                CoercionInputShape.Boolean);
+        failCoercions(copy, LogicalType.Integer, CoercionInputShape.Float, CoercionInputShape.String,
+                CoercionInputShape.Boolean);
+        failCoercions(copy, LogicalType.Float, CoercionInputShape.String, CoercionInputShape.Boolean);
+        failCoercions(copy, LogicalType.Boolean, CoercionInputShape.Integer, CoercionInputShape.Float,
+                CoercionInputShape.String);
+        strict = new Strict(mapper, copy);
+        return copy;
+    }
+
+    private static void failCoercions(ObjectMapper mapper, LogicalType type, CoercionInputShape... shapes) {
+        for (CoercionInputShape shape : shapes) {
+            mapper.coercionConfigFor(type).setCoercion(shape, CoercionAction.Fail);
         }
     }
 

@@ -19,10 +19,11 @@ import org.junit.jupiter.api.Test;
 /**
  * A string PostgreSQL cannot store (U+0000, an unpaired surrogate), anywhere in any JSON body, is a
  * 400 problem and changes nothing: not a 500 from the database, not a "?" in its place, not a
- * character lost to a trim. And a body that cannot be read is described without being quoted.
+ * character lost to a trim. A value of the wrong JSON type is refused, not converted. And a body that
+ * cannot be read is described without being quoted.
  */
 @QuarkusTest
-class UnstorableBodiesTest {
+class RequestBodiesTest {
     private static final String NUL = "\\u0000";
     private static final String LONE = "\\ud800";
 
@@ -75,6 +76,23 @@ class UnstorableBodiesTest {
         refused(as(tenant.apiKey()).body("{\"metadata\":{\"k" + NUL + "\":\"v\"}}").patch("/api/v1/customers/" + customer));
         refused(as(tenant.apiKey()).body("{\"name\":\"Ada" + NUL + "\"}").patch("/api/v1/customers/" + customer));
         assertEquals(profile, db.text("SELECT name || ' ' || metadata::text FROM customers WHERE id = ?::uuid", customer));
+    }
+
+    @Test
+    void aValueOfTheWrongJsonTypeIsRefusedNotConverted() {
+        Tenants.Credentials tenant = Tenants.create("types-" + UUID.randomUUID());
+        for (String body : new String[] {"{\"id\":5,\"text\":\"hi\"}", "{\"id\":\"m1\",\"text\":123}",
+                "{\"id\":\"m1\",\"text\":true}"}) {
+            as(tenant.apiKey()).body(body).post("/api/v1/sessions/types/messages").then().statusCode(400)
+                    .contentType("application/problem+json").body("type", containsString("malformed-json"));
+        }
+        as(tenant.apiKey()).get("/api/v1/sessions/types").then().statusCode(404);
+        String retention = "/api/v1/admin/tenants/" + tenant.tenantId() + "/retention";
+        for (String days : new String[] {"1.5", "\"30\"", "true"}) {
+            as(Tenants.ADMIN_TOKEN).body("{\"eventsDays\":" + days + "}").put(retention).then().statusCode(400)
+                    .body("detail", containsString("'eventsDays'"));
+        }
+        as(Tenants.ADMIN_TOKEN).body("{\"eventsDays\":30}").put(retention).then().statusCode(200);
     }
 
     @Test
