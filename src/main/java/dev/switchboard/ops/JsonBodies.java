@@ -41,15 +41,17 @@ public final class JsonBodies {
 
     /**
      * {@code mapper}, except that a value must have its field's JSON type: no 123 read as the text
-     * "123" (the WebSocket refuses it), no "30" or 1.5 read as the number 30 or 1, no 1 as true.
-     * A whole number for a decimal field is still fine.
+     * "123" (the WebSocket refuses it), no "30" or 1.5 read as the number 30 or 1, no 1 as true (a
+     * whole number for a decimal field is still fine); and a field the operation does not know is
+     * refused, not ignored: a misspelt retention period would otherwise reset the policy.
      */
     private static ObjectMapper strict(ObjectMapper mapper) {
         Strict known = strict;
         if (known != null && known.of() == mapper) {
             return known.copy();
         }
-        ObjectMapper copy = mapper.copy().disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+        ObjectMapper copy = mapper.copy().disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         failCoercions(copy, LogicalType.Textual, CoercionInputShape.Integer, CoercionInputShape.Float,
                 CoercionInputShape.Boolean);
         failCoercions(copy, LogicalType.Integer, CoercionInputShape.Float, CoercionInputShape.String,

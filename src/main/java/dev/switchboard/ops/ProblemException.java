@@ -3,6 +3,7 @@ package dev.switchboard.ops;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import java.util.stream.Collectors;
 
 /**
@@ -48,7 +49,9 @@ public class ProblemException extends RuntimeException {
             String path = mapping.getPath().stream()
                     .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
                     .collect(Collectors.joining(".")).replace(".[", "[");
-            return "'" + (path.length() > 100 ? path.substring(0, 100) + "…" : path) + "' has the wrong type or form";
+            String named = "'" + (path.length() > 100 ? path.substring(0, 100) + "…" : path) + "'";
+            return e instanceof UnrecognizedPropertyException ? named + " is not a field it takes"
+                    : named + " has the wrong type or form";
         }
         JsonLocation at = e.getLocation();
         return at == null || at.getLineNr() < 1 ? "it cannot be parsed"

@@ -93,6 +93,10 @@ class RequestBodiesTest {
                     .body("detail", containsString("'eventsDays'"));
         }
         as(Tenants.ADMIN_TOKEN).body("{\"eventsDays\":30}").put(retention).then().statusCode(200);
+        // a misspelt field used to be ignored, and the policy reset to "keep for ever"
+        as(Tenants.ADMIN_TOKEN).body("{\"eventDays\":7}").put(retention).then().statusCode(400)
+                .body("detail", containsString("'eventDays' is not a field"));
+        as(Tenants.ADMIN_TOKEN).get(retention).then().statusCode(200).body("eventsDays", org.hamcrest.Matchers.equalTo(30));
     }
 
     @Test
