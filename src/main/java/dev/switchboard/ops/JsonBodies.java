@@ -12,12 +12,18 @@ import java.util.Iterator;
 import java.util.Map;
 
 /**
- * Request bodies read the way every endpoint reads them: a blank body is absent, malformed JSON is
- * a 400 problem, and so is a string (value or name) that PostgreSQL cannot store, wherever it is
- * in the body: refused before anything runs, rather than failing in a transaction, being stored as
- * {@code ?} or losing a character to a trim.
+ * Request bodies read the way every endpoint reads them: a blank body is absent, and a 400 problem
+ * answers malformed JSON, a string (value or field name) that PostgreSQL cannot store wherever it is
+ * in the body (refused before anything runs, rather than failing in a transaction, being stored as
+ * {@code ?} or losing a character to a trim), a value of another JSON type than its field's, and a
+ * field the operation does not take.
  */
 public final class JsonBodies {
+    private record Strict(ObjectMapper of, ObjectMapper copy) {
+    }
+
+    private static volatile Strict strict;
+
     private JsonBodies() {
     }
 
@@ -33,11 +39,6 @@ public final class JsonBodies {
             throw ProblemException.malformedJson(e);
         }
     }
-
-    private record Strict(ObjectMapper of, ObjectMapper copy) {
-    }
-
-    private static volatile Strict strict;
 
     /**
      * {@code mapper}, except that a value must have its field's JSON type: no 123 read as the text
