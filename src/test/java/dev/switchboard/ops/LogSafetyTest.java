@@ -59,6 +59,23 @@ class LogSafetyTest {
     }
 
     @Test
+    void anAdminPathIdThatIsNoIdReachesNeitherTheAuditLogNorAResource() {
+        String marker = "zebra" + UUID.randomUUID().toString().substring(0, 8) + "banana";
+        for (String path : new String[] {marker + "/api-keys", marker + "/retention", marker + "/agents",
+                "%7B" + tenant.tenantId() + "%7D/api-keys", tenant.tenantId() + "/api-keys/" + marker}) {
+            given().urlEncodingEnabled(false).auth().oauth2(Tenants.ADMIN_TOKEN).get("/api/v1/admin/tenants/" + path)
+                    .then().statusCode(404)
+                    .contentType("application/problem+json");
+        }
+        given().auth().oauth2(Tenants.ADMIN_TOKEN).header("Idempotency-Key", UUID.randomUUID().toString())
+                .delete("/api/v1/admin/tenants/" + tenant.tenantId() + "/api-keys/" + marker).then().statusCode(404);
+        String captured = log.text();
+        assertFalse(captured.contains(marker), "a path's text reached the log:\n" + captured);
+        given().auth().oauth2(Tenants.ADMIN_TOKEN).get("/api/v1/admin/tenants/" + tenant.tenantId() + "/api-keys")
+                .then().statusCode(200);
+    }
+
+    @Test
     void noLayerThatFailsOnAMessageLogsItsText() {
         String marker = "zebra" + UUID.randomUUID().toString().substring(0, 8) + "banana";
         Db db = new Db(dataSource);
