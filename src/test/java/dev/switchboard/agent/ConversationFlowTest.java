@@ -142,6 +142,13 @@ class ConversationFlowTest {
         send("lost", "hello");
         assertEquals(ConversationAgent.GREETING, awaitReplies("lost", 6).get(5));
         api().post("/api/v1/sessions/nobody/release").then().statusCode(404);
+        // now with the bot again: a second release has nothing to end, and appends nothing
+        awaitProcessed("lost");
+        long events = db.count("SELECT count(*) FROM events e JOIN sessions s ON s.id = e.session_id "
+                + "WHERE s.tenant_id = ?::uuid AND s.external_key = 'lost'", tenant.tenantId());
+        api().post("/api/v1/sessions/lost/release").then().statusCode(409).contentType("application/problem+json");
+        assertEquals(events, db.count("SELECT count(*) FROM events e JOIN sessions s ON s.id = e.session_id "
+                + "WHERE s.tenant_id = ?::uuid AND s.external_key = 'lost'", tenant.tenantId()));
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.switchboard.channels.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.agent.ConversationState;
 import dev.switchboard.conversations.MessageItem;
 import dev.switchboard.customers.SessionCustomers;
 import dev.switchboard.conversations.MessageLog;
@@ -173,7 +174,14 @@ public class SessionsResource {
             @Parameter(description = IDEMPOTENCY_DOC, required = true)
             @HeaderParam(IdempotentRequests.HEADER) String idempotencyKey, @Context UriInfo uri) {
         return idempotent.execute(tenant.get().value(), idempotencyKey, "POST", uri.getPath(), "", () -> {
-            find(key);
+            SessionView session = find(key);
+            // caught up and not with a person: nothing to end. Otherwise the release is processed in
+            // order after what is still waiting, and does nothing if no handoff came before it
+            if (session.processedSeq() == session.lastInboundSeq()
+                    && !ConversationState.HANDOFF.wireName().equals(session.state())) {
+                throw new ProblemException(409, "not-handed-off", "Not handed off", "Session '" + key
+                        + "' is with the bot (state '" + session.state() + "'): there is no handoff to end.");
+            }
             AppendResult result = events.appendReleaseInTransaction(address(key), correlation.get());
             return Response.accepted(new Accepted(result.seq())).build();
         });
