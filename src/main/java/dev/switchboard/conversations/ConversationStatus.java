@@ -1,6 +1,7 @@
 package dev.switchboard.conversations;
 
 import com.fasterxml.jackson.annotation.JsonValue;
+import dev.switchboard.storage.SqlLiteral;
 import java.util.Locale;
 
 /**
@@ -9,7 +10,7 @@ import java.util.Locale;
  * completes or the session expires. A resolved conversation is never reopened: the customer's next
  * message starts a new one.
  */
-public enum ConversationStatus {
+public enum ConversationStatus implements SqlLiteral {
     /** the bot is answering */
     BOT,
     /** handed off, waiting for a person */
@@ -22,10 +23,6 @@ public enum ConversationStatus {
     @JsonValue
     public String wire() {
         return name().toLowerCase(Locale.ROOT);
-    }
-
-    String literal() {
-        return "'" + wire() + "'";
     }
 
     public static ConversationStatus fromWire(String wire) {

@@ -1,11 +1,11 @@
 package dev.switchboard.outbox;
 
 import com.fasterxml.jackson.annotation.JsonValue;
+import dev.switchboard.storage.SqlLiteral;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * Where an effect is in its delivery lifecycle (ADR 0008 draws it). Pushed channels go
@@ -13,7 +13,7 @@ import java.util.stream.Collectors;
  * fetches what it missed by resuming, goes {@code awaiting_client → sent} and is never retried in
  * the background. An operator sends a dead letter back to {@code pending} (retry) or {@code discarded}. Only {@code pending} and {@code failed} count as delivery lag.
  */
-public enum EffectStatus {
+public enum EffectStatus implements SqlLiteral {
     /** due for delivery by the outbox runner */
     PENDING,
     /** the last attempt failed; retried at {@code next_attempt_at} */
@@ -35,11 +35,6 @@ public enum EffectStatus {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** A SQL string literal of this status, for the queries' fixed conditions. */
-    String literal() {
-        return "'" + wire() + "'";
-    }
-
     /** Delivery lag: what the outbox still owes. */
     public static final Set<EffectStatus> LAG = Collections.unmodifiableSet(EnumSet.of(PENDING, FAILED));
     /**
@@ -49,12 +44,7 @@ public enum EffectStatus {
      */
     public static final Set<EffectStatus> SETTLED = Collections.unmodifiableSet(
             EnumSet.of(AWAITING_CLIENT, SENT, DEAD, UNDELIVERABLE, DISCARDED));
-    public static final String SETTLED_SQL = literals(SETTLED);
-
-    /** A SQL list of status literals, for {@code IN}. */
-    static String literals(Set<EffectStatus> statuses) {
-        return "(" + statuses.stream().map(EffectStatus::literal).collect(Collectors.joining(", ")) + ")";
-    }
+    public static final String SETTLED_SQL = SqlLiteral.list(SETTLED);
 
     public static EffectStatus fromWire(String wire) {
         if (!wire.equals(wire.toLowerCase(Locale.ROOT))) {

@@ -8,6 +8,7 @@ import dev.switchboard.sessions.SessionAddress;
 import dev.switchboard.storage.Jdbc;
 import dev.switchboard.storage.LogClock;
 import dev.switchboard.storage.Pipeline;
+import dev.switchboard.storage.SqlLiteral;
 import dev.switchboard.tenants.TenantId;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -37,7 +38,7 @@ class EffectStore {
             id, tenant_id, channel, session_key, session_id, seq, reply_to, type, payload::text, status, attempts,
             last_error, created_at, sent_at, trace_parent""";
     /** The statuses that are delivery lag: due now or after a backoff. */
-    private static final String LAG = EffectStatus.literals(EffectStatus.LAG);
+    private static final String LAG = SqlLiteral.list(EffectStatus.LAG);
 
     private final DataSource dataSource;
     private final ObjectMapper mapper;
@@ -219,7 +220,7 @@ class EffectStore {
         // handed to the recipient (a web client's socket) is delivered, for a message
         String sql = "UPDATE effects SET status = " + EffectStatus.SENT.literal() + ", sent_at = now(), "
                 + "attempts = attempts + 1, next_attempt_at = NULL, last_error = NULL, "
-                + "message_status = CASE WHEN message_status IN " + MessageStatus.literals(MessageStatus.PENDING,
+                + "message_status = CASE WHEN message_status IN " + SqlLiteral.list(MessageStatus.PENDING,
                         MessageStatus.SENT) + " THEN " + MessageStatus.DELIVERED.literal() + " ELSE message_status END, "
                 + "delivered_at = CASE WHEN message_status IS NULL THEN NULL ELSE COALESCE(delivered_at, now()) END "
                 + "WHERE id = ANY (?) AND status <> " + EffectStatus.SENT.literal();

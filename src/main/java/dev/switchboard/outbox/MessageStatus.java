@@ -1,6 +1,7 @@
 package dev.switchboard.outbox;
 
 import com.fasterxml.jackson.annotation.JsonValue;
+import dev.switchboard.storage.SqlLiteral;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -10,7 +11,7 @@ import java.util.Optional;
  * {@code failed} is terminal. A later status implies the earlier ones (a {@code read} sets
  * {@code delivered} too); an older or repeated one changes nothing.
  */
-public enum MessageStatus {
+public enum MessageStatus implements SqlLiteral {
     /** recorded, not yet accepted by the channel */
     PENDING,
     /** the channel accepted it (WhatsApp answered with a wamid) */
@@ -25,17 +26,6 @@ public enum MessageStatus {
     @JsonValue
     public String wire() {
         return name().toLowerCase(Locale.ROOT);
-    }
-
-    /** A SQL string literal of this status, for the queries' fixed conditions. */
-    String literal() {
-        return "'" + wire() + "'";
-    }
-
-    /** A SQL list of status literals, for {@code IN}. */
-    static String literals(MessageStatus... statuses) {
-        return "(" + java.util.Arrays.stream(statuses).map(MessageStatus::literal)
-                .collect(java.util.stream.Collectors.joining(", ")) + ")";
     }
 
     public static Optional<MessageStatus> fromWire(String wire) {

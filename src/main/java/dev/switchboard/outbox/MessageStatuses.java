@@ -9,6 +9,7 @@ import dev.switchboard.sessions.SessionStore;
 import dev.switchboard.tenants.TenantId;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import dev.switchboard.storage.Jdbc;
+import dev.switchboard.storage.SqlLiteral;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
@@ -128,7 +129,7 @@ public class MessageStatuses {
     public void readUpTo(SessionAddress address, long sessionId, long seq) {
         update("UPDATE effects SET message_status = " + MessageStatus.READ.literal() + ", read_at = now(), "
                 + "delivered_at = COALESCE(delivered_at, now()) WHERE session_id = ? AND seq <= ? "
-                + "AND message_status IN " + MessageStatus.literals(MessageStatus.PENDING, MessageStatus.SENT,
+                + "AND message_status IN " + SqlLiteral.list(MessageStatus.PENDING, MessageStatus.SENT,
                 MessageStatus.DELIVERED), sessionId, seq);
     }
 

@@ -1,6 +1,7 @@
 package dev.switchboard.sessions;
 
 import com.fasterxml.jackson.annotation.JsonValue;
+import dev.switchboard.storage.SqlLiteral;
 import java.util.Locale;
 
 /**
@@ -8,7 +9,7 @@ import java.util.Locale;
  * operator (ADR 0008): {@code corrupt} after a checksum mismatch, {@code quarantined} after an
  * inbound event kept failing (the session's {@code quarantinedSeq} names it; retry or skip it).
  */
-public enum SessionStatus {
+public enum SessionStatus implements SqlLiteral {
     ACTIVE,
     CORRUPT,
     QUARANTINED;
@@ -16,11 +17,6 @@ public enum SessionStatus {
     @JsonValue
     public String wire() {
         return name().toLowerCase(Locale.ROOT);
-    }
-
-    /** A SQL string literal of this status, for queries' fixed conditions (partial indexes match on them). */
-    public String literal() {
-        return "'" + wire() + "'";
     }
 
     public static SessionStatus fromWire(String wire) {
