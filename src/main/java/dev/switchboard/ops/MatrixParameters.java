@@ -10,10 +10,17 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
  * it is sent percent-encoded ({@code %3B}).
  */
 public class MatrixParameters {
+    /**
+     * Whether a path as sent (not the JAX-RS view of it, which has the matrix parameters taken out)
+     * holds a {@code ;}; the chat socket's upgrade check asks too.
+     */
+    public static boolean in(String rawPath) {
+        return rawPath != null && rawPath.indexOf(';') >= 0;
+    }
+
     @ServerRequestFilter(preMatching = true)
     public void refuse(HttpServerRequest request) {
-        String path = request.path(); // as sent: the JAX-RS view of it has the matrix parameters taken out
-        if (path != null && path.indexOf(';') >= 0) {
+        if (in(request.path())) {
             throw ProblemException.badRequest("The path holds a ';', which would cut the segment short: "
                     + "percent-encode it as %3B.");
         }

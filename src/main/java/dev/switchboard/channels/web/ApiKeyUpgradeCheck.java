@@ -1,5 +1,6 @@
 package dev.switchboard.channels.web;
 
+import dev.switchboard.ops.MatrixParameters;
 import dev.switchboard.sessions.SessionAddress;
 import dev.switchboard.tenants.BearerToken;
 import dev.switchboard.tenants.ClientTokens;
@@ -39,8 +40,7 @@ class ApiKeyUpgradeCheck implements HttpUpgradeCheck {
 
     @Override
     public Uni<CheckResult> perform(HttpUpgradeContext context) {
-        // a ';' would end the key early: the path parameter leaves out what follows it (matrix parameters)
-        if (context.httpRequest().path().indexOf(';') >= 0
+        if (MatrixParameters.in(context.httpRequest().path())
                 || SessionAddress.webKeyProblem(context.pathParam("sessionKey")) != null) {
             return CheckResult.rejectUpgrade(400);
         }
