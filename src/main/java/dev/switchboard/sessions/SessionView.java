@@ -1,5 +1,6 @@
 package dev.switchboard.sessions;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.time.Instant;
 import java.util.Map;
@@ -23,4 +24,9 @@ public record SessionView(
         Long quarantinedSeq,
         Instant lastActivityAt,
         Instant createdAt) {
+    /** No inbound event waits to be processed (as {@link SessionState#caughtUp()}). */
+    @JsonIgnore
+    public boolean caughtUp() {
+        return processedSeq >= lastInboundSeq;
+    }
 }

@@ -177,8 +177,7 @@ public class SessionsResource {
             SessionView session = find(key);
             // caught up and not with a person: nothing to end. Otherwise the release is processed in
             // order after what is still waiting, and does nothing if no handoff came before it
-            if (session.processedSeq() == session.lastInboundSeq()
-                    && !ConversationState.HANDOFF.wireName().equals(session.state())) {
+            if (session.caughtUp() && !ConversationState.HANDOFF.wireName().equals(session.state())) {
                 throw new ProblemException(409, "not-handed-off", "Not handed off", "Session '" + key
                         + "' is with the bot (state '" + session.state() + "'): there is no handoff to end.");
             }
