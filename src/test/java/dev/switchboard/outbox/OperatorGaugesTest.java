@@ -39,9 +39,7 @@ class OperatorGaugesTest {
     @Test
     void deadLettersAndCorruptSessionsAreCountedAndTheBacklogIsShown() {
         Tenants.Credentials tenant = Tenants.create("gauges");
-        given().contentType(ContentType.JSON).auth().oauth2(tenant.apiKey())
-                .header("Idempotency-Key", UUID.randomUUID().toString())
-                .body(Map.of("id", "m1", "text", "hello")).post("/api/v1/sessions/g1/messages").then().statusCode(202);
+        sayHello(tenant, "g1");
         Db db = new Db(dataSource);
         Eventually.within(Duration.ofSeconds(10), "answered", () -> db.count("SELECT count(*) FROM effects f JOIN "
                 + "sessions s ON s.id = f.session_id WHERE s.tenant_id = ?::uuid AND f.type = 'message'",
@@ -67,9 +65,7 @@ class OperatorGaugesTest {
     void aReplyWaitingForItsClientIsNotDeliveryLag() {
         Tenants.Credentials tenant = Tenants.create("gauges-waiting");
         // sent over REST with no socket open: the web reply waits for its client to come back
-        given().contentType(ContentType.JSON).auth().oauth2(tenant.apiKey())
-                .header("Idempotency-Key", UUID.randomUUID().toString())
-                .body(Map.of("id", "m1", "text", "hello")).post("/api/v1/sessions/away/messages").then().statusCode(202);
+        sayHello(tenant, "away");
         Db db = new Db(dataSource);
         String reply = "tenant_id = ?::uuid AND type = 'message'";
         Eventually.within(Duration.ofSeconds(10), "answered", () -> db.count("SELECT count(*) FROM effects WHERE "
@@ -102,10 +98,7 @@ class OperatorGaugesTest {
         scheduler.stop();
         try {
             TestClock.at(Instant.now().minus(Duration.ofHours(1))); // a message that has waited an hour
-            given().contentType(ContentType.JSON).auth().oauth2(tenant.apiKey())
-                    .header("Idempotency-Key", UUID.randomUUID().toString())
-                    .body(Map.of("id", "m1", "text", "hello")).post("/api/v1/sessions/late/messages").then()
-                    .statusCode(202);
+            sayHello(tenant, "late");
             TestClock.reset();
             refresh();
             given().get("/q/health/ready").then().statusCode(503)
@@ -128,6 +121,14 @@ class OperatorGaugesTest {
             refresh();
             return given().get("/q/health/ready").statusCode() == 200 && given().get("/q/health/live").statusCode() == 200;
         });
+    }
+
+    /** A customer's "hello" over REST to {@code session}, accepted. */
+    private static void sayHello(Tenants.Credentials tenant, String session) {
+        given().contentType(ContentType.JSON).auth().oauth2(tenant.apiKey())
+                .header("Idempotency-Key", UUID.randomUUID().toString())
+                .body(Map.of("id", "m1", "text", "hello")).post("/api/v1/sessions/" + session + "/messages").then()
+                .statusCode(202);
     }
 
     private void refresh() {
